@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { tsImport } from 'tsx/esm/api';
+
+import type { AppConfig } from './config.ts';
+import type { AppModel } from './model.ts';
+import { ModelError } from './problems.ts';
+import { resolveApp } from './resolve.ts';
+
+export const CONFIG_FILE = 'strato.config.ts';
+
+/** Loads `strato.config.ts` from an application folder and resolves it into a model. */
+export async function loadApp(dir: string): Promise<AppModel> {
+  const root = path.resolve(dir);
+  const file = path.join(root, CONFIG_FILE);
+  if (!existsSync(file)) {
+    throw new ModelError([{ path: CONFIG_FILE, message: `no ${CONFIG_FILE} found in ${root}.`, fix: 'Run the command in an application folder or pass its path.' }]);
+  }
+
+  // A query string makes each load a fresh module, so a reload sees the edited config.
+  const url = `${pathToFileURL(file).href}?load=${Date.now()}`;
+  const module = (await tsImport(url, import.meta.url)) as { default?: AppConfig };
+  if (!module.default) {
+    throw new ModelError([{ path: CONFIG_FILE, message: 'the file has no default export.', fix: 'End it with `export default defineApp({ ... })`.' }]);
+  }
+  return resolveApp(module.default, root);
+}
