@@ -1,29 +1,14 @@
-import { existsSync } from 'node:fs';
+import type { AppConfig, AuthConfig, ServiceConfig, SiteConfig } from './config.ts';
+import type { AnyResourceModel, AppModel, AuthModel, BusModel, RouteModel, ServiceModel, SiteModel } from './model.ts';
+import { ModelError, type ModelProblem } from './problems.ts';
+import { NAME_PATTERN, checkName, functionRef, type Report, type ResourceIndex, type ServiceScope } from './resolve-context.ts';
+import { resolveRule, resolveSchedule } from './resolve-events.ts';
+import { resolveFunction } from './resolve-function.ts';
+import { resolveBucket, resolveQueue, resolveStream, resolveTable } from './resolve-stores.ts';
+import { parseRouteKey } from './routes.ts';
 import path from 'node:path';
 
-import type { AppConfig, BucketConfig, FunctionConfig, ServiceConfig, TableConfig } from './config.ts';
-import type {
-  AnyResourceModel,
-  AppModel,
-  BucketModel,
-  FunctionModel,
-  RouteModel,
-  ServiceModel,
-  TableModel,
-} from './model.ts';
-import { ModelError, type ModelProblem } from './problems.ts';
-import { parseRouteKey } from './routes.ts';
-
-const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
-const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
-
-/** Limits from the Lambda quotas page: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
-const MEMORY_MIN_MB = 128;
-const MEMORY_MAX_MB = 10240;
-const TIMEOUT_MAX_SECONDS = 900;
-const ENVIRONMENT_MAX_BYTES = 4096;
-
-export const FUNCTION_DEFAULTS = Object.freeze({ runtime: 'nodejs20.x', memory: 128, timeout: 3 } as const);
+export { FUNCTION_DEFAULTS } from './resolve-function.ts';
 
 /**
  * Validates a config and resolves it into a frozen model. Reports every
@@ -31,22 +16,25 @@ export const FUNCTION_DEFAULTS = Object.freeze({ runtime: 'nodejs20.x', memory: 
  */
 export function resolveApp(config: AppConfig, root: string): AppModel {
   const problems: ModelProblem[] = [];
-  const report = (place: string, message: string, fix: string) => problems.push({ path: place, message, fix });
+  const report: Report = (place, message, fix) => problems.push({ path: place, message, fix });
 
   if (typeof config?.name !== 'string' || !NAME_PATTERN.test(config.name)) {
     report('name', `"${String(config?.name)}" is not a valid application name.`, 'Use lower case letters, digits and dashes, starting with a letter.');
   }
+  const bus: BusModel = { kind: 'bus', id: 'bus', service: '', name: 'bus', physicalName: `${config?.name}-bus`, envVar: 'STRATO_BUS' };
 
-  const services: ServiceModel[] = [];
-  for (const [serviceName, serviceConfig] of Object.entries(config?.services ?? {})) {
-    services.push(resolveService(config.name, serviceName, serviceConfig ?? {}, root, report));
-  }
+  const services = Object.entries(config?.services ?? {}).map(([name, service]) =>
+    resolveService({ appName: config.name, name, config: service ?? {}, root, report, bus }));
   if (services.length === 0) {
     report('services', 'the application has no services.', 'Declare at least one service under `services`.');
   }
 
   const routes = services.flatMap((s) => s.routes);
   checkRoutesClaimedOnce(routes, report);
+  const auth = config?.auth ? resolveAuth(config.name, config.auth) : undefined;
+  for (const route of routes.filter((r) => r.auth && !auth)) {
+    report(`services.${route.service}.routes["${route.routeKey}"].auth`, 'the route requires a token, but the application declares no user pool.', 'Declare `auth` at the top of the config.');
+  }
 
   if (problems.length > 0) throw new ModelError(problems);
 
@@ -58,215 +46,130 @@ export function resolveApp(config: AppConfig, root: string): AppModel {
     routes,
     buckets: services.flatMap((s) => s.buckets),
     tables: services.flatMap((s) => s.tables),
+    queues: services.flatMap((s) => s.queues),
+    streams: services.flatMap((s) => s.streams),
+    rules: services.flatMap((s) => s.rules),
+    schedules: services.flatMap((s) => s.schedules),
+    sites: services.flatMap((s) => s.sites),
+    bus,
+    auth,
     api: { cors: config.api?.cors },
   });
 }
 
-type Report = (place: string, message: string, fix: string) => void;
+interface ServiceInput {
+  readonly appName: string;
+  readonly name: string;
+  readonly config: ServiceConfig;
+  readonly root: string;
+  readonly report: Report;
+  readonly bus: BusModel;
+}
 
-function resolveService(appName: string, serviceName: string, config: ServiceConfig, root: string, report: Report): ServiceModel {
-  const place = `services.${serviceName}`;
-  if (!NAME_PATTERN.test(serviceName)) {
-    report(place, `"${serviceName}" is not a valid service name.`, 'Use lower case letters, digits and dashes, starting with a letter.');
+function resolveService({ appName, name, config, root, report, bus }: ServiceInput): ServiceModel {
+  checkName(`services.${name}`, 'service', name, report);
+
+  const queueNames = new Set<string>();
+  for (const [queueName, queue] of Object.entries(config.queues ?? {})) {
+    queueNames.add(queueName);
+    if (queue?.maxReceiveCount !== undefined) queueNames.add(`${queueName}-dlq`);
   }
-
-  const prefix = `${appName}-${serviceName}`;
-  const functionNames = new Set(Object.keys(config.functions ?? {}));
-  const checkFunctionRef = (refPlace: string, name: string) => {
-    if (!functionNames.has(name)) {
-      const known = [...functionNames].join(', ') || 'none';
-      report(refPlace, `function "${name}" is not declared in service "${serviceName}".`, `Use one of its functions (${known}).`);
-    }
+  const scope: ServiceScope = {
+    appName,
+    service: name,
+    prefix: `${appName}-${name}`,
+    root,
+    report,
+    functionNames: new Set(Object.keys(config.functions ?? {})),
+    queueNames,
   };
 
-  const buckets = Object.entries(config.buckets ?? {}).map(([name, bucket]) =>
-    resolveBucket(serviceName, prefix, name, bucket ?? {}, checkFunctionRef, report),
-  );
-  const tables = Object.entries(config.tables ?? {}).map(([name, table]) =>
-    resolveTable(serviceName, prefix, name, table, report),
-  );
+  // Stores first, because functions link them by name.
+  const buckets = Object.entries(config.buckets ?? {}).map(([n, c]) => resolveBucket(scope, n, c ?? {}));
+  const tables = Object.entries(config.tables ?? {}).map(([n, c]) => resolveTable(scope, n, c));
+  const queues = Object.entries(config.queues ?? {}).flatMap(([n, c]) => resolveQueue(scope, n, c ?? {}));
+  const streams = Object.entries(config.streams ?? {}).map(([n, c]) => resolveStream(scope, n, c ?? {}));
+  const resources = indexResources(scope, [...buckets, ...tables, ...queues, ...streams]);
 
-  const resources = new Map<string, AnyResourceModel>();
-  for (const resource of [...buckets, ...tables]) {
-    if (resources.has(resource.name)) {
-      report(`${place}.${resource.kind}s.${resource.name}`, `the name "${resource.name}" is used by two resources of service "${serviceName}".`, 'Give every bucket and table of a service its own name.');
+  const functions = Object.entries(config.functions ?? {}).map(([n, c]) => resolveFunction(scope, n, c, resources, bus));
+  const routes = resolveRoutes(scope, config.routes ?? {});
+  const rules = Object.entries(config.rules ?? {}).map(([n, c]) => resolveRule(scope, n, c));
+  const schedules = Object.entries(config.schedules ?? {}).map(([n, c]) => resolveSchedule(scope, n, c));
+  const sites = Object.entries(config.sites ?? {}).map(([n, c]) => resolveSite(scope, n, c));
+
+  return { name, functions, routes, buckets, tables, queues, streams, rules, schedules, sites };
+}
+
+/** Indexes the resources and functions of a service by name, which links use; names must not clash. */
+function indexResources(scope: ServiceScope, stores: readonly AnyResourceModel[]): ResourceIndex {
+  const index: ResourceIndex = new Map();
+  const functionLinks: AnyResourceModel[] = [...scope.functionNames].map((fn) => ({
+    kind: 'function',
+    id: `${scope.service}.${fn}`,
+    service: scope.service,
+    name: fn,
+    physicalName: `${scope.prefix}-${fn}`,
+    envVar: `STRATO_FUNCTION_${fn.toUpperCase().replaceAll('-', '_')}`,
+  }));
+
+  for (const resource of [...stores, ...functionLinks]) {
+    const previous = index.get(resource.name);
+    if (previous) {
+      scope.report(`services.${scope.service}`, `the name "${resource.name}" is used by a ${previous.kind} and a ${resource.kind}.`, 'Give every function, bucket, table, queue and stream of a service its own name, so links are unambiguous.');
     }
-    resources.set(resource.name, resource);
+    index.set(resource.name, resource);
   }
+  return index;
+}
 
-  const functions = Object.entries(config.functions ?? {}).map(([name, fn]) =>
-    resolveFunction(serviceName, prefix, name, fn, root, resources, report),
-  );
-
-  const routes: RouteModel[] = [];
-  for (const [routeKey, target] of Object.entries(config.routes ?? {})) {
-    const routePlace = `${place}.routes["${routeKey}"]`;
+function resolveRoutes(scope: ServiceScope, routes: NonNullable<ServiceConfig['routes']>): RouteModel[] {
+  const resolved: RouteModel[] = [];
+  for (const [routeKey, target] of Object.entries(routes)) {
+    const place = `services.${scope.service}.routes["${routeKey}"]`;
     const parsed = parseRouteKey(routeKey);
     if ('error' in parsed) {
-      report(routePlace, parsed.error, 'Write routes as `METHOD /path/{param}`, for example `GET /photos/{id}`.');
+      scope.report(place, parsed.error, 'Write routes as `METHOD /path/{param}`, for example `GET /photos/{id}`.');
       continue;
     }
-    const functionName = typeof target === 'string' ? target : target?.function;
-    checkFunctionRef(routePlace, functionName);
-    routes.push({ ...parsed, service: serviceName, functionId: `${serviceName}.${functionName}` });
-  }
 
-  return { name: serviceName, functions, routes, buckets, tables };
+    const options = typeof target === 'string' ? { function: target } : target;
+    const auth = options?.auth === true ? { scopes: [] } : options?.auth ? { scopes: [...options.auth.scopes] } : undefined;
+    resolved.push({ ...parsed, service: scope.service, functionId: functionRef(scope, place, options?.function), auth });
+  }
+  return resolved;
 }
 
-function resolveBucket(
-  service: string,
-  prefix: string,
-  name: string,
-  config: BucketConfig,
-  checkFunctionRef: (place: string, name: string) => void,
-  report: Report,
-): BucketModel {
-  const place = `services.${service}.buckets.${name}`;
-  checkResourceName(place, name, report);
-
-  const notifications = (config.notifications ?? []).map((notification, index) => {
-    checkFunctionRef(`${place}.notifications[${index}].function`, notification.function);
-    if (!Array.isArray(notification.events) || notification.events.length === 0) {
-      report(`${place}.notifications[${index}].events`, 'no events are listed.', 'List at least one event, such as `s3:ObjectCreated:*`.');
-    }
-    return {
-      functionId: `${service}.${notification.function}`,
-      events: notification.events ?? [],
-      prefix: notification.prefix ?? '',
-      suffix: notification.suffix ?? '',
-    };
-  });
-
-  return { kind: 'bucket', ...resourceNames(service, prefix, name, 'BUCKET'), notifications };
-}
-
-function resolveTable(service: string, prefix: string, name: string, config: TableConfig, report: Report): TableModel {
-  const place = `services.${service}.tables.${name}`;
-  checkResourceName(place, name, report);
-
-  if (typeof config?.partitionKey !== 'string' || config.partitionKey === '') {
-    report(`${place}.partitionKey`, 'the partition key is missing.', 'Name the attribute that partitions the table, such as `partitionKey: "id"`.');
-  }
-  if (config?.sortKeyType !== undefined && config.sortKeyType !== 'string' && config.sortKeyType !== 'number') {
-    report(`${place}.sortKeyType`, `"${String(config.sortKeyType)}" is not a key type.`, 'Use "string" or "number".');
+function resolveSite(scope: ServiceScope, name: string, config: SiteConfig): SiteModel {
+  const place = `services.${scope.service}.sites.${name}`;
+  checkName(place, 'site', name, scope.report);
+  if (typeof config?.dir !== 'string' || config.dir === '') {
+    scope.report(`${place}.dir`, 'the build folder is missing.', 'Set `dir` to the folder the build writes, such as `web/dist`.');
   }
 
   return {
-    kind: 'table',
-    ...resourceNames(service, prefix, name, 'TABLE'),
-    partitionKey: config?.partitionKey,
-    sortKey: config?.sortKey,
-    sortKeyType: config?.sortKeyType ?? 'string',
+    id: `${scope.service}.${name}`,
+    service: scope.service,
+    name,
+    dir: path.resolve(scope.root, config?.dir ?? ''),
+    build: config?.build,
+    cwd: path.resolve(scope.root, config?.cwd ?? '.'),
+    spa: config?.spa ?? true,
   };
 }
 
-function resolveFunction(
-  service: string,
-  prefix: string,
-  name: string,
-  config: FunctionConfig,
-  root: string,
-  resources: ReadonlyMap<string, AnyResourceModel>,
-  report: Report,
-): FunctionModel {
-  const place = `services.${service}.functions.${name}`;
-  if (!NAME_PATTERN.test(name)) {
-    report(place, `"${name}" is not a valid function name.`, 'Use lower case letters, digits and dashes, starting with a letter.');
-  }
-
-  const { handlerFile, handlerExport } = resolveHandler(place, config?.handler, root, report);
-  const runtime = config?.runtime ?? FUNCTION_DEFAULTS.runtime;
-  if (runtime !== 'nodejs20.x' && runtime !== 'python3.12') {
-    report(`${place}.runtime`, `runtime "${String(runtime)}" is not supported.`, 'Use "nodejs20.x" or "python3.12".');
-  }
-
-  const memoryMB = config?.memory ?? FUNCTION_DEFAULTS.memory;
-  if (!Number.isInteger(memoryMB) || memoryMB < MEMORY_MIN_MB || memoryMB > MEMORY_MAX_MB) {
-    report(`${place}.memory`, `memory ${memoryMB} is out of range.`, `Use a whole number of MB from ${MEMORY_MIN_MB} to ${MEMORY_MAX_MB}.`);
-  }
-  const timeoutSeconds = config?.timeout ?? FUNCTION_DEFAULTS.timeout;
-  if (!(timeoutSeconds > 0) || timeoutSeconds > TIMEOUT_MAX_SECONDS) {
-    report(`${place}.timeout`, `timeout ${timeoutSeconds} is out of range.`, `Use a number of seconds above 0 and at most ${TIMEOUT_MAX_SECONDS}.`);
-  }
-  const reserved = config?.reservedConcurrency;
-  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
-    report(`${place}.reservedConcurrency`, `${reserved} is not a valid concurrency.`, 'Use a whole number of 0 or more.');
-  }
-
-  const links = (config?.links ?? []).flatMap((link, index) => {
-    const resource = resolveLink(`${place}.links[${index}]`, service, link, resources, report);
-    return resource ? [resource] : [];
-  });
-
-  const environment: Record<string, string> = { ...config?.environment };
-  for (const resource of links) environment[resource.envVar] = resource.physicalName;
-  const environmentBytes = Object.entries(environment).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-  if (environmentBytes > ENVIRONMENT_MAX_BYTES) {
-    report(`${place}.environment`, `the environment variables take ${environmentBytes} bytes, over Lambda's limit of ${ENVIRONMENT_MAX_BYTES}.`, 'Move large values to a file or a table.');
-  }
-
+/** Cognito's default password policy: https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html */
+function resolveAuth(appName: string, config: AuthConfig): AuthModel {
+  const policy = config.passwordPolicy ?? {};
   return {
-    id: `${service}.${name}`,
-    service,
-    name,
-    physicalName: `${prefix}-${name}`,
-    handler: config?.handler,
-    handlerFile,
-    handlerExport,
-    runtime,
-    memoryMB,
-    timeoutSeconds,
-    environment,
-    links,
-    reservedConcurrency: reserved,
-  };
-}
-
-function resolveHandler(place: string, handler: unknown, root: string, report: Report) {
-  const match = typeof handler === 'string' ? /^(.+)\.([A-Za-z_$][\w$]*)$/.exec(handler) : null;
-  if (!match) {
-    report(`${place}.handler`, `"${String(handler)}" is not a handler.`, 'Write the file path without extension, a dot and the export name, such as `src/create.handler`.');
-    return { handlerFile: '', handlerExport: '' };
-  }
-
-  const [, base, handlerExport] = match as unknown as [string, string, string];
-  const handlerFile = HANDLER_EXTENSIONS.map((ext) => path.resolve(root, base + ext)).find((file) => existsSync(file))
-    ?? (existsSync(path.resolve(root, base + '.py')) ? path.resolve(root, base + '.py') : undefined);
-  if (!handlerFile) {
-    report(`${place}.handler`, `no file ${base}{${HANDLER_EXTENSIONS.join(',')}} exists in ${root}.`, 'Create the file or correct the path, which is relative to the application folder.');
-    return { handlerFile: '', handlerExport };
-  }
-  return { handlerFile, handlerExport };
-}
-
-function resolveLink(place: string, service: string, link: string, resources: ReadonlyMap<string, AnyResourceModel>, report: Report) {
-  const [owner, name] = link.includes('.') ? link.split('.', 2) as [string, string] : [service, link];
-  if (owner !== service) {
-    report(place, `"${link}" belongs to service "${owner}", and a function may only link the stores of its own service "${service}".`, `Reach "${owner}" through its API or its events instead.`);
-    return undefined;
-  }
-  const resource = resources.get(name);
-  if (!resource) {
-    const known = [...resources.keys()].join(', ') || 'none';
-    report(place, `no bucket or table named "${name}" exists in service "${service}".`, `Link one of its resources (${known}) or declare "${name}".`);
-  }
-  return resource;
-}
-
-function checkResourceName(place: string, name: string, report: Report) {
-  if (!NAME_PATTERN.test(name)) {
-    report(place, `"${name}" is not a valid resource name.`, 'Use lower case letters, digits and dashes, starting with a letter.');
-  }
-}
-
-function resourceNames(service: string, prefix: string, name: string, envPrefix: string) {
-  return {
-    id: `${service}.${name}`,
-    service,
-    name,
-    physicalName: `${prefix}-${name}`,
-    envVar: `STRATO_${envPrefix}_${name.toUpperCase().replaceAll('-', '_')}`,
+    physicalName: `${appName}-users`,
+    passwordPolicy: {
+      minimumLength: policy.minimumLength ?? 8,
+      requireLowercase: policy.requireLowercase ?? true,
+      requireUppercase: policy.requireUppercase ?? true,
+      requireNumbers: policy.requireNumbers ?? true,
+      requireSymbols: policy.requireSymbols ?? true,
+    },
+    groups: config.groups ?? [],
   };
 }
 
