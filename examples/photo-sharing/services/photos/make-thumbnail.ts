@@ -1,0 +1,82 @@
+/**
+ * `make-thumbnail`: runs when an original lands under `uploads/` in the
+ * `originals` bucket. Writes the WebP thumbnails to the `thumbnails` bucket
+ * and marks the photo `ready`, or `failed` with the reason when the upload is
+ * not an image.
+ */
+import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
+import { bucket, table } from 'strato/client';
+
+import { photoIdOfKey, PUBLIC_GALLERY, thumbnailKeyOf, type Photo, type Thumbnail, type ThumbnailSize } from './photo.ts';
+import { renderThumbnails, type RenderedPhoto } from './thumbnails.ts';
+
+const originals = bucket('originals');
+const thumbnails = bucket('thumbnails');
+const photos = table('photos');
+
+export async function handler(event: S3Event, context: Context): Promise<void> {
+  for (const record of event.Records) {
+    await processRecord(record, context.awsRequestId);
+  }
+}
+
+async function processRecord(record: S3EventRecord, requestId: string): Promise<void> {
+  // S3 form-encodes the key in events: a space arrives as `+`, other bytes as %XX.
+  const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+  const id = photoIdOfKey(key);
+  if (!id) {
+    console.warn(`Skipping ${key}: the key names no photo id.`);
+    return;
+  }
+
+  const photo = (await photos.get({ owner: PUBLIC_GALLERY, id })) as Photo | undefined;
+  if (!photo) {
+    console.warn(`Skipping ${key}: no photo record has the id ${id}.`);
+    return;
+  }
+  // Events arrive at least once, so the same upload can come twice.
+  if (photo.status === 'ready' && photo.sourceETag === record.s3.object.eTag) {
+    console.log(`Skipping ${key}: its thumbnails are already made.`);
+    return;
+  }
+
+  const original = await originals.get(key);
+
+  let rendered: RenderedPhoto;
+  try {
+    rendered = await renderThumbnails(original.body);
+  } catch (error) {
+    // A file that is not an image fails the same way on every retry, so the
+    // photo ends as failed and the handler returns normally.
+    const reason = `The upload is not an image that can be read: ${(error as Error).message}`;
+    console.warn(`Photo ${id} failed (request ${requestId}): ${reason}`);
+    await photos.update({ owner: PUBLIC_GALLERY, id }, {
+      status: 'failed',
+      failureReason: reason,
+      sourceETag: record.s3.object.eTag,
+      updatedAt: new Date().toISOString(),
+    });
+    return;
+  }
+
+  const stored = await storeThumbnails(id, rendered);
+  await photos.update({ owner: PUBLIC_GALLERY, id }, {
+    status: 'ready',
+    width: rendered.width,
+    height: rendered.height,
+    thumbnails: stored,
+    sourceETag: record.s3.object.eTag,
+    updatedAt: new Date().toISOString(),
+  });
+  console.log(`Photo ${id} is ready: ${rendered.thumbnails.map((t) => `${t.width}x${t.height}`).join(', ')}.`);
+}
+
+async function storeThumbnails(id: string, rendered: RenderedPhoto): Promise<Record<ThumbnailSize, Thumbnail>> {
+  const stored = await Promise.all(rendered.thumbnails.map(async (thumbnail) => {
+    const key = thumbnailKeyOf(id, thumbnail.size);
+    await thumbnails.put(key, thumbnail.data, { contentType: 'image/webp' });
+    const entry: Thumbnail = { key, width: thumbnail.width, height: thumbnail.height, bytes: thumbnail.data.byteLength };
+    return [thumbnail.size, entry] as const;
+  }));
+  return Object.fromEntries(stored) as Record<ThumbnailSize, Thumbnail>;
+}
