@@ -1,0 +1,22 @@
+/**
+ * Buckets of the local cloud. The public door of this folder.
+ *
+ * Wiring, as the local cloud composes it:
+ *
+ * ```ts
+ * const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction });
+ * const notifier = new BucketNotifier({ buckets: app.buckets, queue: asyncInvoker });
+ * const buckets = new BucketStore({ stateDir, buckets: app.buckets, listener: notifier });
+ * ```
+ *
+ * The resource router calls `buckets.put/get/head/delete/list` with the
+ * bucket's physical name (the value of the linked environment variable) and
+ * passes the calling function as `RequestContext`. Errors are `S3Error`s
+ * whose `name` is S3's error code (`NoSuchKey`, `NoSuchBucket`, ...).
+ */
+export { BucketStore, DEFAULT_CONTENT_TYPE, MAX_USER_METADATA_BYTES, type BucketStoreOptions } from './store.ts';
+export { S3Error, type S3ErrorCode } from './errors.ts';
+export { MAX_KEY_BYTES } from './keys.ts';
+export { MAX_PUT_BYTES } from './content-files.ts';
+export { MAX_KEYS } from './list.ts';
+export type * from './types.ts';

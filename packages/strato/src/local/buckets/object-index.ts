@@ -1,0 +1,99 @@
+/**
+ * The metadata index of every bucket, in one SQLite file. Keys are stored as
+ * BLOBs of their UTF-8 bytes, so SQLite's byte comparison gives S3's listing
+ * order (UTF-8 binary order) and range scans serve prefixes.
+ */
+import Database from 'better-sqlite3';
+
+export interface IndexRow {
+  readonly key: Buffer;
+  /** Content file, relative to the bucket folder. */
+  readonly file: string;
+  readonly size: number;
+  /** Hex MD5, without quotes. */
+  readonly md5: string;
+  readonly contentType: string;
+  /** Milliseconds since the epoch. */
+  readonly lastModified: number;
+  /** User metadata as JSON. */
+  readonly metadata: string;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS objects (
+    bucket TEXT NOT NULL,
+    key BLOB NOT NULL,
+    file TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    md5 TEXT NOT NULL,
+    contentType TEXT NOT NULL,
+    lastModified INTEGER NOT NULL,
+    metadata TEXT NOT NULL,
+    PRIMARY KEY (bucket, key)
+  ) WITHOUT ROWID;
+`;
+
+const COLUMNS = 'key, file, size, md5, contentType, lastModified, metadata';
+
+export class ObjectIndex {
+  private readonly db: Database.Database;
+  private readonly selectOne: Database.Statement<[string, Buffer], IndexRow>;
+  private readonly upsertOne: Database.Statement<[string, Buffer, string, number, string, string, number, string]>;
+  private readonly deleteOne: Database.Statement<[string, Buffer]>;
+  private readonly scanFrom: Database.Statement<[string, Buffer, number], IndexRow>;
+  private readonly scanRange: Database.Statement<[string, Buffer, Buffer, number], IndexRow>;
+  private readonly selectFiles: Database.Statement<[string], { file: string }>;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    // WAL lets readers run beside the single writer; NORMAL sync survives a killed process (not a power cut).
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+
+    this.selectOne = this.db.prepare(`SELECT ${COLUMNS} FROM objects WHERE bucket = ? AND key = ?`);
+    this.upsertOne = this.db.prepare('INSERT OR REPLACE INTO objects (bucket, key, file, size, md5, contentType, lastModified, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.deleteOne = this.db.prepare('DELETE FROM objects WHERE bucket = ? AND key = ?');
+    this.scanFrom = this.db.prepare(`SELECT ${COLUMNS} FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`);
+    this.scanRange = this.db.prepare(`SELECT ${COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`);
+    this.selectFiles = this.db.prepare('SELECT file FROM objects WHERE bucket = ?');
+  }
+
+  get(bucket: string, key: Buffer): IndexRow | undefined {
+    return this.selectOne.get(bucket, key);
+  }
+
+  /** Stores the row and returns the content file of the row it replaced, if any. */
+  put(bucket: string, row: IndexRow): string | undefined {
+    return this.db.transaction(() => {
+      const previous = this.selectOne.get(bucket, row.key);
+      this.upsertOne.run(bucket, row.key, row.file, row.size, row.md5, row.contentType, row.lastModified, row.metadata);
+      return previous?.file;
+    })();
+  }
+
+  /** Removes the row and returns its content file, or undefined when the key had none. */
+  delete(bucket: string, key: Buffer): string | undefined {
+    return this.db.transaction(() => {
+      const previous = this.selectOne.get(bucket, key);
+      if (previous) this.deleteOne.run(bucket, key);
+      return previous?.file;
+    })();
+  }
+
+  /** Returns up to `limit` rows with keys in [from, below), in key order; no `below` means no upper end. */
+  scan(bucket: string, from: Buffer, below: Buffer | undefined, limit: number): IndexRow[] {
+    return below === undefined
+      ? this.scanFrom.all(bucket, from, limit)
+      : this.scanRange.all(bucket, from, below, limit);
+  }
+
+  /** Returns every content file the bucket's rows refer to. */
+  filesOf(bucket: string): Set<string> {
+    return new Set(this.selectFiles.all(bucket).map((row) => row.file));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Buckets of the local cloud: object content as plain files under
+ * `<stateDir>/buckets/<physicalName>/`, named by a hash of the key, and the
+ * metadata of every object in one SQLite index.
+ *
+ * A put writes a temporary file, renames it to a fresh name, then points the
+ * index row at it in one transaction and removes the previous file. A crash
+ * at any step leaves the old object or the new one, plus at most an
+ * unreferenced file that the next start removes.
+ */
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+import type { BucketModel } from '../../model/index.ts';
+import { writeTempContent } from './content-files.ts';
+import { S3Error, noSuchBucket, noSuchKey } from './errors.ts';
+import { newObjectFileName, validateKey } from './keys.ts';
+import { listObjects } from './list.ts';
+import { ObjectIndex, type IndexRow } from './object-index.ts';
+import type {
+  ListObjectsInput,
+  ListObjectsOutput,
+  ObjectChangeListener,
+  ObjectInfo,
+  PutObjectInput,
+  RequestContext,
+} from './types.ts';
+
+/** S3 allows at most 2 KB of user metadata per object, names and values together. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html */
+export const MAX_USER_METADATA_BYTES = 2048;
+
+/** Content type S3 records for an object stored without one. */
+export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
+
+const TEMP_FOLDER = '.tmp';
+
+export interface BucketStoreOptions {
+  /** Folder of the local cloud's state, such as `<app>/.strato`. */
+  readonly stateDir: string;
+  /** Buckets of the application; any other bucket name gets NoSuchBucket. */
+  readonly buckets: readonly BucketModel[];
+  /** Receives every put and delete once it is stored, such as a `BucketNotifier`. */
+  readonly listener?: ObjectChangeListener;
+}
+
+export class BucketStore {
+  private readonly root: string;
+  private readonly index: ObjectIndex;
+  private readonly listener?: ObjectChangeListener;
+  private readonly knownFolders = new Set<string>();
+  private bucketNames = new Set<string>();
+
+  constructor(options: BucketStoreOptions) {
+    this.root = path.join(options.stateDir, 'buckets');
+    mkdirSync(this.root, { recursive: true });
+    this.index = new ObjectIndex(path.join(options.stateDir, 'buckets.sqlite'));
+    this.listener = options.listener;
+    this.setBuckets(options.buckets);
+  }
+
+  /** Replaces the set of buckets, as after the config changed. Objects of removed buckets stay on disk. */
+  setBuckets(buckets: readonly BucketModel[]): void {
+    this.bucketNames = new Set(buckets.map((bucket) => bucket.physicalName));
+    for (const name of this.bucketNames) this.prepareBucketFolder(name);
+  }
+
+  /** Stores an object, replacing any object with the same key, and reports the change to the listener. */
+  async put(input: PutObjectInput, context: RequestContext = {}): Promise<ObjectInfo> {
+    const folder = this.folderOf(input.bucket);
+    const keyBytes = validateKey(input.key);
+    const metadata = normaliseMetadata(input.metadata ?? {});
+
+    const written = await writeTempContent(path.join(folder, TEMP_FOLDER), input.body);
+    const file = newObjectFileName(input.key);
+    await this.ensureFolder(path.join(folder, path.dirname(file)));
+    await rename(written.tempFile, path.join(folder, file));
+
+    const row: IndexRow = {
+      key: keyBytes,
+      file,
+      size: written.size,
+      md5: written.md5,
+      contentType: input.contentType || DEFAULT_CONTENT_TYPE,
+      lastModified: Date.now(),
+      metadata: JSON.stringify(metadata),
+    };
+    const replacedFile = this.index.put(input.bucket, row);
+    if (replacedFile) await rm(path.join(folder, replacedFile), { force: true });
+
+    const info = toObjectInfo(input.bucket, row);
+    await this.listener?.objectChanged({ type: 'created', info, context });
+    return info;
+  }
+
+  /** Returns the object's metadata, as HeadObject. */
+  head(bucket: string, key: string): ObjectInfo {
+    return toObjectInfo(bucket, this.rowOf(bucket, key));
+  }
+
+  /** Returns the object's metadata and whole content. */
+  async get(bucket: string, key: string): Promise<{ info: ObjectInfo; body: Buffer }> {
+    return this.withContentFile(bucket, key, async (row, file) => ({ info: toObjectInfo(bucket, row), body: await readFile(file) }));
+  }
+
+  /** Returns the object's metadata and a stream of its content, for large objects and HTTP responses. */
+  async getStream(bucket: string, key: string): Promise<{ info: ObjectInfo; body: Readable }> {
+    return this.withContentFile(bucket, key, async (row, file) => {
+      // Opening the file first pins this version: a concurrent put may unlink it, the open handle still reads it.
+      const handle = await open(file, 'r');
+      return { info: toObjectInfo(bucket, row), body: handle.createReadStream() };
+    });
+  }
+
+  /** Deletes the object. Deleting a key that does not exist succeeds, as in S3. */
+  async delete(bucket: string, key: string, context: RequestContext = {}): Promise<void> {
+    const folder = this.folderOf(bucket);
+    const removedFile = this.index.delete(bucket, validateKey(key));
+    if (removedFile === undefined) return;
+
+    await rm(path.join(folder, removedFile), { force: true });
+    await this.listener?.objectChanged({ type: 'removed', bucket, key, context });
+  }
+
+  /** Lists keys with ListObjectsV2's semantics. */
+  list(input: ListObjectsInput): ListObjectsOutput {
+    this.folderOf(input.bucket);
+    return listObjects(this.index, input);
+  }
+
+  close(): void {
+    this.index.close();
+  }
+
+  private rowOf(bucket: string, key: string): IndexRow {
+    this.folderOf(bucket);
+    const row = this.index.get(bucket, validateKey(key));
+    if (!row) throw noSuchKey(bucket, key);
+    return row;
+  }
+
+  /** Runs `read` on the object's current file, looking the row up again if a concurrent write removed that file. */
+  private async withContentFile<T>(bucket: string, key: string, read: (row: IndexRow, file: string) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const row = this.rowOf(bucket, key);
+      try {
+        return await read(row, path.join(this.root, bucket, row.file));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  private folderOf(bucket: string): string {
+    if (!this.bucketNames.has(bucket)) throw noSuchBucket(bucket);
+    return path.join(this.root, bucket);
+  }
+
+  private async ensureFolder(folder: string): Promise<void> {
+    if (this.knownFolders.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    this.knownFolders.add(folder);
+  }
+
+  /** Creates the bucket's folders and removes what an interrupted write left: temporary files and files no row refers to. */
+  private prepareBucketFolder(bucket: string): void {
+    const folder = path.join(this.root, bucket);
+    rmSync(path.join(folder, TEMP_FOLDER), { recursive: true, force: true });
+    mkdirSync(path.join(folder, TEMP_FOLDER), { recursive: true });
+
+    const referenced = this.index.filesOf(bucket);
+    for (const shard of readdirSync(folder, { withFileTypes: true })) {
+      if (!shard.isDirectory() || shard.name === TEMP_FOLDER) continue;
+      for (const name of readdirSync(path.join(folder, shard.name))) {
+        const file = path.join(shard.name, name);
+        if (!referenced.has(file)) rmSync(path.join(folder, file), { force: true });
+      }
+    }
+  }
+}
+
+function normaliseMetadata(metadata: Readonly<Record<string, string>>): Record<string, string> {
+  const normalised: Record<string, string> = {};
+  let bytes = 0;
+  for (const [name, value] of Object.entries(metadata)) {
+    const lowerName = name.toLowerCase();
+    normalised[lowerName] = String(value);
+    bytes += Buffer.byteLength(lowerName) + Buffer.byteLength(String(value));
+  }
+  if (bytes > MAX_USER_METADATA_BYTES) {
+    throw new S3Error('MetadataTooLarge', `Your metadata headers exceed the maximum allowed metadata size: ${bytes} bytes, the maximum is ${MAX_USER_METADATA_BYTES}.`);
+  }
+  return normalised;
+}
+
+function toObjectInfo(bucket: string, row: IndexRow): ObjectInfo {
+  return {
+    bucket,
+    key: row.key.toString('utf8'),
+    size: row.size,
+    etag: `"${row.md5}"`,
+    contentType: row.contentType,
+    lastModified: new Date(row.lastModified),
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+  };
+}
