@@ -176,8 +176,8 @@ function resolveAuth(appName: string, config: AuthConfig): AuthModel {
 function checkRoutesClaimedOnce(routes: readonly RouteModel[], report: Report) {
   const owners = new Map<string, RouteModel>();
   for (const route of routes) {
-    // Two templates that differ only in parameter names match the same requests.
-    const shape = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+    // Two templates that differ only in parameter names match the same requests; a greedy `{proxy+}` differs from `{id}`.
+    const shape = `${route.method} ${route.path.replace(/\{[^}+]+\}/g, '{}')}`;
     const previous = owners.get(shape);
     if (previous) {
       report(`services.${route.service}.routes["${route.routeKey}"]`, `the route is already claimed by "${previous.routeKey}" of service "${previous.service}".`, 'Remove one of the two routes or change its path.');
