@@ -1,0 +1,114 @@
+/**
+ * The SQLite file behind the table store and its prepared statements. All
+ * tables share one SQL table, keyed by table name, partition value and sort
+ * value. SQLite's BINARY collation compares text with memcmp over UTF-8,
+ * which is the byte order DynamoDB uses for string sort keys, and it compares
+ * numbers by value, which is DynamoDB's order for number sort keys.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+
+import type { KeyValue } from './types.ts';
+
+export const DATABASE_FILE = 'tables.sqlite';
+
+/** A stored item as a statement returns it. */
+export interface ItemRow {
+  readonly pk: string;
+  readonly sk: KeyValue;
+  /** The item as JSON. */
+  readonly item: string;
+  /** The item's size as DynamoDB counts it. */
+  readonly size: number;
+}
+
+/** Sort key operators of a query; `none` reads the whole partition. */
+export type SortOperator = 'none' | 'eq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'beginsWith';
+
+/** Parameters of a query statement. Unused ones are ignored. */
+export interface QueryParameters {
+  readonly table: string;
+  readonly pk: string;
+  readonly low?: KeyValue;
+  readonly high?: KeyValue;
+  readonly start?: KeyValue;
+}
+
+// The sort value column has no declared type, so SQLite keeps text as text and
+// numbers as numbers. Tables without a sort key store '' there.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS items (
+    table_name TEXT NOT NULL,
+    pk TEXT NOT NULL,
+    sk NOT NULL,
+    item TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (table_name, pk, sk)
+  ) WITHOUT ROWID
+`;
+
+const SORT_CONDITIONS: Record<SortOperator, string> = {
+  none: '',
+  eq: 'AND sk = @low',
+  lt: 'AND sk < @low',
+  lte: 'AND sk <= @low',
+  gt: 'AND sk > @low',
+  gte: 'AND sk >= @low',
+  between: 'AND sk BETWEEN @low AND @high',
+  // The range test lets SQLite seek in the primary key; substr checks the prefix.
+  beginsWith: 'AND sk >= @low AND substr(sk, 1, length(@low)) = @low',
+};
+
+export class TableDatabase {
+  readonly #db: Database.Database;
+  readonly #queries = new Map<string, Database.Statement<[QueryParameters], ItemRow>>();
+  readonly #runInTransaction: (work: () => unknown) => unknown;
+
+  readonly selectItem: Database.Statement<[string, string, KeyValue], Pick<ItemRow, 'item'>>;
+  readonly upsertItem: Database.Statement<[string, string, KeyValue, string, number]>;
+  readonly deleteItem: Database.Statement<[string, string, KeyValue]>;
+  readonly scanFirst: Database.Statement<[string], ItemRow>;
+  readonly scanAfter: Database.Statement<[string, string, KeyValue], ItemRow>;
+
+  constructor(stateDir: string) {
+    mkdirSync(stateDir, { recursive: true });
+    this.#db = new Database(path.join(stateDir, DATABASE_FILE));
+    // WAL lets readers run beside a writer; NORMAL keeps every commit through a
+    // crash of the process, which is the failure the local cloud must survive.
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(SCHEMA);
+
+    this.selectItem = this.#db.prepare('SELECT item FROM items WHERE table_name = ? AND pk = ? AND sk = ?');
+    this.upsertItem = this.#db.prepare('INSERT OR REPLACE INTO items (table_name, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)');
+    this.deleteItem = this.#db.prepare('DELETE FROM items WHERE table_name = ? AND pk = ? AND sk = ?');
+    this.scanFirst = this.#db.prepare('SELECT pk, sk, item, size FROM items WHERE table_name = ? ORDER BY pk, sk');
+    this.scanAfter = this.#db.prepare('SELECT pk, sk, item, size FROM items WHERE table_name = ? AND (pk, sk) > (?, ?) ORDER BY pk, sk');
+    this.#runInTransaction = this.#db.transaction((work: () => unknown) => work());
+  }
+
+  /** Returns the statement of a query shape, prepared on first use and kept. */
+  queryStatement(operator: SortOperator, descending: boolean, hasStart: boolean) {
+    const cacheKey = `${operator}:${descending}:${hasStart}`;
+    let statement = this.#queries.get(cacheKey);
+    if (!statement) {
+      const start = hasStart ? (descending ? 'AND sk < @start' : 'AND sk > @start') : '';
+      statement = this.#db.prepare(
+        `SELECT pk, sk, item, size FROM items WHERE table_name = @table AND pk = @pk ${SORT_CONDITIONS[operator]} ${start} ORDER BY sk ${descending ? 'DESC' : 'ASC'}`,
+      );
+      this.#queries.set(cacheKey, statement);
+    }
+    return statement;
+  }
+
+  /** Runs a function in one transaction: the condition check and the write of a conditional write. */
+  transaction<T>(work: () => T): T {
+    return this.#runInTransaction(work) as T;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The operations of a table store, in the document view that DynamoDB's
+ * document client gives: items and keys are plain JavaScript values.
+ */
+
+/** An item: a JSON document of strings, numbers, booleans, nulls, lists and maps. */
+export type Item = Record<string, unknown>;
+
+/** The key attributes of an item: its partition key and, on tables that have one, its sort key. */
+export type Key = Record<string, string | number>;
+
+/** A value a key attribute can take. */
+export type KeyValue = string | number;
+
+/**
+ * A condition a write checks against the stored item, in one transaction with the write.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ */
+export type ItemCondition =
+  /** `attribute_not_exists(<partition key>)`: no item has this key yet. */
+  | { readonly type: 'notExists' }
+  /** `attribute_exists(<partition key>)`: an item has this key. */
+  | { readonly type: 'exists' }
+  /** `<attribute> = :value`: the stored item has the attribute with this value. */
+  | { readonly type: 'equals'; readonly attribute: string; readonly value: unknown };
+
+/**
+ * A condition on the sort key of a query, as a key condition expression takes it.
+ * Exactly one member is set.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.KeyConditionExpressions.html
+ */
+export type SortKeyCondition =
+  | { readonly eq: KeyValue }
+  | { readonly lt: KeyValue }
+  | { readonly lte: KeyValue }
+  | { readonly gt: KeyValue }
+  | { readonly gte: KeyValue }
+  | { readonly between: readonly [KeyValue, KeyValue] }
+  | { readonly beginsWith: string };
+
+export interface PutInput {
+  readonly item: Item;
+  readonly condition?: ItemCondition;
+  /** Return the item that the put replaced, as `ReturnValues: ALL_OLD`. */
+  readonly returnOld?: boolean;
+}
+
+export interface DeleteInput {
+  readonly key: Key;
+  readonly condition?: ItemCondition;
+  /** Return the deleted item, as `ReturnValues: ALL_OLD`. */
+  readonly returnOld?: boolean;
+}
+
+export interface UpdateInput {
+  readonly key: Key;
+  /** Attributes to set. An attribute set to `undefined` is removed, as `REMOVE` in an update expression. */
+  readonly changes: Readonly<Record<string, unknown>>;
+  readonly condition?: ItemCondition;
+}
+
+export interface QueryInput {
+  /** Value of the partition key. */
+  readonly partition: KeyValue;
+  readonly sort?: SortKeyCondition;
+  /** Maximum number of items to read, as `Limit`. */
+  readonly limit?: number;
+  /** Read in descending sort key order, as `ScanIndexForward: false`. */
+  readonly descending?: boolean;
+  /** The `lastKey` of the previous page, as `ExclusiveStartKey`. */
+  readonly startKey?: Key;
+}
+
+export interface ScanInput {
+  readonly limit?: number;
+  readonly startKey?: Key;
+}
+
+/** One page of a query or scan. */
+export interface Page {
+  readonly items: Item[];
+  /** Key of the last item read when more may follow, as `LastEvaluatedKey`; pass it as `startKey` for the next page. */
+  readonly lastKey?: Key;
+}
+
+/** Key-value tables with DynamoDB's semantics. Each method names the table by its physical name. */
+export interface TableStore {
+  get(table: string, key: Key): Item | undefined;
+  /** Writes the item, replacing any item with the same key. Returns the replaced item when `returnOld` is set. */
+  put(table: string, input: PutInput): Item | undefined;
+  /** Deletes the item with this key, if any. Returns the deleted item when `returnOld` is set. */
+  delete(table: string, input: DeleteInput): Item | undefined;
+  /** Changes attributes of the item with this key, creating it when it does not exist, and returns the new item. */
+  update(table: string, input: UpdateInput): Item;
+  query(table: string, input: QueryInput): Page;
+  scan(table: string, input?: ScanInput): Page;
+  close(): void;
+}
