@@ -1,5 +1,6 @@
 import type { DestinationConfig, RuleConfig, ScheduleConfig, StreamConsumerConfig } from './config.ts';
 import type { DestinationModel, RuleModel, ScheduleModel, StreamConsumerModel } from './model.ts';
+import { checkEventPattern } from './event-pattern.ts';
 import { checkName, checkRange, functionRef, queueRef, type ServiceScope } from './resolve-context.ts';
 
 const STARTING_POSITIONS = new Set(['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP']);
@@ -49,6 +50,12 @@ export function resolveRule(scope: ServiceScope, name: string, config: RuleConfi
 
   if (!config?.pattern || typeof config.pattern !== 'object' || Array.isArray(config.pattern) || Object.keys(config.pattern).length === 0) {
     scope.report(`${place}.pattern`, 'the event pattern is missing or empty.', 'Write an EventBridge pattern object, such as `{ source: ["photos"] }`.');
+  } else {
+    // EventBridge rejects these with InvalidEventPatternException when the rule is created.
+    for (const problem of checkEventPattern(config.pattern)) {
+      scope.report(`${place}.pattern${problem.path ? `.${problem.path}` : ''}`, `Event pattern is not valid. Reason: ${problem.reason}.`,
+        'Write it as https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html shows.');
+    }
   }
   const targets = (config?.targets ?? []).map((target, index) =>
     'queue' in target
