@@ -1,0 +1,27 @@
+/**
+ * Durable asynchronous invocation, as Lambda's `Event` invocation type. The
+ * public door of this folder.
+ *
+ * ```ts
+ * const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction: (id) => findFunction(app, id) });
+ * await asyncInvoker.enqueue('photos.make-thumbnail', s3Event); // resolves once the event is on disk
+ * asyncInvoker.listFailed();                                    // events whose retries ran out
+ * await asyncInvoker.close();
+ * ```
+ *
+ * Retries, maximum event age and destinations come from each function's
+ * `async` settings in the model; the retry delays default to Lambda's (about
+ * one and two minutes) and can be shortened with `retryDelaysMs`.
+ */
+export {
+  AsyncInvoker,
+  MAX_ASYNC_PAYLOAD_BYTES,
+  type AsyncInvokerOptions,
+  type DeliveryOutcome,
+  type DestinationSink,
+  type ExternalDestination,
+  type FailedEvent,
+  type FailureCondition,
+} from './async-invoker.ts';
+export { destinationRecord, type DestinationCondition, type DestinationRecord } from './destination-record.ts';
+export { RETRY_DEFAULTS, type RetryPolicyOptions } from './retry-policy.ts';
