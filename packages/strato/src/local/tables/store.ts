@@ -104,9 +104,9 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       });
     },
 
-    query(table, input: QueryInput) {
+    query(table, input: QueryInput = {} as QueryInput) {
       const schema = schemaOf(table);
-      const limit = readLimit(input?.limit);
+      const limit = readLimit(input.limit);
       const partition = checkConditionValue(input.partition, 'string') as string;
       if (partition === '') {
         throw validationError(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${schema.partitionKey}`);

@@ -1,0 +1,35 @@
+/**
+ * Table operations as `strato/client` sends them, run on the table store.
+ */
+import type { DeleteInput, Key, PutInput, QueryInput, ScanInput, TableStore, UpdateInput } from '../tables/index.ts';
+import { AwsError, notAuthorizedMessage, type KindHandler, type Operation, type OperationRequest } from './kind-handler.ts';
+import type { LocalAccount } from './identity.ts';
+
+const tableArn = (request: OperationRequest, account: LocalAccount) =>
+  `arn:aws:dynamodb:${account.region}:${account.accountId}:table/${request.resource}`;
+
+function tableOperation(action: string, run: (resource: string, input: never) => unknown): Operation {
+  // A missing input becomes an empty object, so the store reports the missing fields.
+  return { action: `dynamodb:${action}`, resourceArn: tableArn, run: ({ resource, input }) => run(resource, (input ?? {}) as never) };
+}
+
+export function createTableHandler(tables: TableStore): KindHandler {
+  return {
+    operations: {
+      get: tableOperation('GetItem', (resource, input: { key: Key }) => ({ item: tables.get(resource, input.key) })),
+      put: tableOperation('PutItem', (resource, input: PutInput) => ({ old: tables.put(resource, input) })),
+      delete: tableOperation('DeleteItem', (resource, input: DeleteInput) => ({ old: tables.delete(resource, input) })),
+      update: tableOperation('UpdateItem', (resource, input: UpdateInput) => ({ item: tables.update(resource, input) })),
+      query: tableOperation('Query', (resource, input: QueryInput) => tables.query(resource, input)),
+      scan: tableOperation('Scan', (resource, input: ScanInput) => tables.scan(resource, input)),
+    },
+
+    accessDenied(caller, action, resourceArn) {
+      return new AwsError('AccessDeniedException', notAuthorizedMessage(caller, action, resourceArn));
+    },
+
+    unknownOperation(op) {
+      return new AwsError('UnknownOperationException', `Unknown table operation "${op}". Use get, put, delete, update, query or scan.`);
+    },
+  };
+}
