@@ -19,4 +19,6 @@ export { S3Error, type S3ErrorCode } from './errors.ts';
 export { MAX_KEY_BYTES } from './keys.ts';
 export { MAX_PUT_BYTES } from './content-files.ts';
 export { MAX_KEYS } from './list.ts';
+export { BucketNotifier, ANONYMOUS_PRINCIPAL, type AsyncEventQueue, type BucketNotifierOptions } from './notifier.ts';
+export { encodeEventKey, s3EventRecord, type S3EventName } from './s3-event.ts';
 export type * from './types.ts';

@@ -113,13 +113,17 @@ export class BucketStore {
     });
   }
 
-  /** Deletes the object. Deleting a key that does not exist succeeds, as in S3. */
+  /**
+   * Deletes the object. Deleting a key that does not exist succeeds and is
+   * still reported as a removal, as S3 does on an unversioned bucket.
+   */
   async delete(bucket: string, key: string, context: RequestContext = {}): Promise<void> {
     const folder = this.folderOf(bucket);
     const removedFile = this.index.delete(bucket, validateKey(key));
-    if (removedFile === undefined) return;
+    if (removedFile !== undefined) await rm(path.join(folder, removedFile), { force: true });
 
-    await rm(path.join(folder, removedFile), { force: true });
+    // NOTE: S3 sending ObjectRemoved:Delete for a key that did not exist is observed behaviour
+    // (MinIO changed to match it in minio/minio#19037), not documented by AWS.
     await this.listener?.objectChanged({ type: 'removed', bucket, key, context });
   }
 
