@@ -1,0 +1,30 @@
+/**
+ * The user-pool operations served locally, by the name in `X-Amz-Target`.
+ */
+import type { Operation } from '../pool-context.ts';
+import { changePassword, getUser, globalSignOut, updateUserAttributes, verifyUserAttribute } from './account.ts';
+import { adminAddUserToGroup, adminConfirmSignUp, adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from './admin.ts';
+import { confirmForgotPassword, forgotPassword } from './forgot-password.ts';
+import { initiateAuth, respondToAuthChallenge } from './sign-in.ts';
+import { confirmSignUp, resendConfirmationCode, signUp } from './sign-up.ts';
+
+export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
+  ['SignUp', signUp],
+  ['ConfirmSignUp', confirmSignUp],
+  ['ResendConfirmationCode', resendConfirmationCode],
+  ['InitiateAuth', initiateAuth],
+  ['RespondToAuthChallenge', respondToAuthChallenge],
+  ['GetUser', getUser],
+  ['UpdateUserAttributes', updateUserAttributes],
+  ['VerifyUserAttribute', verifyUserAttribute],
+  ['ChangePassword', changePassword],
+  ['GlobalSignOut', globalSignOut],
+  ['ForgotPassword', forgotPassword],
+  ['ConfirmForgotPassword', confirmForgotPassword],
+  ['AdminCreateUser', adminCreateUser],
+  ['AdminConfirmSignUp', adminConfirmSignUp],
+  ['AdminAddUserToGroup', adminAddUserToGroup],
+  ['AdminGetUser', adminGetUser],
+  ['AdminSetUserPassword', adminSetUserPassword],
+  ['AdminUpdateUserAttributes', adminUpdateUserAttributes],
+]);
