@@ -45,8 +45,14 @@ export function resolveTable(scope: ServiceScope, name: string, config: TableCon
     if (!VIEW_TYPES.has(config.stream.viewType)) {
       scope.report(`${place}.stream.viewType`, `"${String(config.stream.viewType)}" is not a stream view type.`, `Use one of ${[...VIEW_TYPES].join(', ')}.`);
     }
-    const consumers = (config.stream.consumers ?? []).map((consumer, index) =>
-      resolveStreamConsumer(scope, `${place}.stream.consumers[${index}]`, consumer));
+    const consumers = (config.stream.consumers ?? []).map((consumer, index) => {
+      const at = `${place}.stream.consumers[${index}]`;
+      // DynamoDB Streams support TRIM_HORIZON and LATEST only: https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+      if (consumer?.startingPosition === 'AT_TIMESTAMP') {
+        scope.report(`${at}.startingPosition`, 'a table change stream cannot start AT_TIMESTAMP.', 'Use TRIM_HORIZON or LATEST.');
+      }
+      return resolveStreamConsumer(scope, at, consumer);
+    });
     stream = { viewType: config.stream.viewType, consumers };
   }
 
