@@ -20,3 +20,5 @@ export { LocalUserPool, COGNITO_PATH_PREFIX, type UserPoolOptions, type Captured
 export { createUserPoolHandler, isUserPoolPath, MAX_REQUEST_BYTES, type RequestHandler } from './http-handler.ts';
 export { CognitoError, type CognitoErrorName } from './errors.ts';
 export { TOKEN_LIFETIME_SECONDS, ADMIN_SCOPE } from './tokens.ts';
+export { createJwtAuthorizer, JwtAuthorizer, VERIFIED_TOKEN_CACHE_MS, type AuthorizeResult, type JwtAuthorizerContext, type JwtAuthorizerOptions, type RequestHeaders } from './authorizer.ts';
+export { flattenClaims } from './claims.ts';
