@@ -96,7 +96,11 @@ export function createBucketHandler(buckets: BucketBackend, presigner?: Presigne
       list: {
         action: 's3:ListBucket',
         resourceArn: bucketArn,
-        run: ({ resource, input }) => buckets.list({ ...(input as ListInput), bucket: resource }),
+        run: ({ resource, input }) => {
+          const page = buckets.list({ ...(input as ListInput), bucket: resource });
+          const contents = page.contents.map((object) => ({ ...object, lastModified: object.lastModified.getTime() }));
+          return { ...page, contents };
+        },
       },
 
       presignPut: objectOperation('PutObject', (request) => presign(request, 'PUT')),

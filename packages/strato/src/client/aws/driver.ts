@@ -1,0 +1,42 @@
+/**
+ * The AWS driver: runs the clients' operations with the AWS SDK v3, with the
+ * region and credentials that Lambda gives the function. Loaded only outside
+ * the local cloud.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+
+import type { Driver } from '../protocol.ts';
+import { createBucketOperations } from './s3-operations.ts';
+import { createTableOperations } from './dynamodb-operations.ts';
+
+/** Operations of one resource kind, by the name the clients send. */
+export type OperationTable = Readonly<Record<string, (resource: string, input: never) => Promise<unknown>>>;
+
+export function createAwsDriver(): Driver {
+  // A custom endpoint (AWS_ENDPOINT_URL, as for an emulator on 127.0.0.1) has
+  // no bucket subdomains, so S3 requests then name the bucket in the path.
+  const customEndpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const s3 = new S3Client({ forcePathStyle: customEndpoint !== undefined });
+  // Attributes set to undefined are left out, as the local store leaves them out of its JSON.
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+  const operations: Readonly<Record<string, OperationTable>> = {
+    bucket: createBucketOperations(s3),
+    table: createTableOperations(documents),
+  };
+
+  return {
+    async call(kind, resource, op, input) {
+      const kindOperations = operations[kind];
+      const operation = kindOperations && Object.hasOwn(kindOperations, op) ? kindOperations[op] : undefined;
+      if (!operation) {
+        const error = new Error(`The AWS driver has no operation "${op}" for resources of kind "${kind}".`);
+        error.name = 'UnknownOperationException';
+        throw error;
+      }
+      return operation(resource, (input ?? {}) as never);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Table operations on DynamoDB through the document client, returning the
+ * shapes of the local router. The clients send key values without key
+ * names, so the driver learns each table's key schema with one
+ * DescribeTable call, kept for the life of the execution environment.
+ */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+
+import type { Item, ItemCondition, Key, PageOutput, QueryRequest } from '../protocol.ts';
+import type { OperationTable } from './driver.ts';
+import { conditionExpression, keyConditionExpression, mergePlaceholders, updateExpression, type KeyNames } from './expressions.ts';
+
+interface PutRequest { readonly item: Item; readonly condition?: ItemCondition; readonly returnOld?: boolean }
+interface DeleteRequest { readonly key: Key; readonly condition?: ItemCondition; readonly returnOld?: boolean }
+interface UpdateRequest { readonly key: Key; readonly changes: Readonly<Record<string, unknown>>; readonly condition?: ItemCondition }
+interface ScanRequest { readonly limit?: number; readonly startKey?: Key }
+
+export function createTableOperations(documents: DynamoDBDocumentClient): OperationTable {
+  const keySchemas = new Map<string, Promise<KeyNames>>();
+
+  // NOTE: this needs dynamodb:DescribeTable on the table, on top of the item actions.
+  const keyNamesOf = (table: string): Promise<KeyNames> => {
+    let names = keySchemas.get(table);
+    if (!names) {
+      names = describeKeys(documents, table);
+      // A failed lookup is not kept, so the next call tries again.
+      names.catch(() => keySchemas.delete(table));
+      keySchemas.set(table, names);
+    }
+    return names;
+  };
+
+  const conditionFor = async (table: string, condition: ItemCondition | undefined) =>
+    condition === undefined ? undefined : conditionExpression(condition, await keyNamesOf(table));
+
+  return {
+    async get(table: string, input: { key: Key }) {
+      const output = await documents.send(new GetCommand({ TableName: table, Key: input.key }));
+      return { item: output.Item };
+    },
+
+    async put(table: string, input: PutRequest) {
+      const condition = await conditionFor(table, input.condition);
+      const placeholders = mergePlaceholders(condition);
+      const output = await documents.send(new PutCommand({
+        TableName: table,
+        Item: input.item,
+        ConditionExpression: condition?.expression,
+        ExpressionAttributeNames: placeholders.names,
+        ExpressionAttributeValues: placeholders.values,
+        ReturnValues: input.returnOld ? 'ALL_OLD' : 'NONE',
+      }));
+      return { old: output.Attributes };
+    },
+
+    async delete(table: string, input: DeleteRequest) {
+      const condition = await conditionFor(table, input.condition);
+      const placeholders = mergePlaceholders(condition);
+      const output = await documents.send(new DeleteCommand({
+        TableName: table,
+        Key: input.key,
+        ConditionExpression: condition?.expression,
+        ExpressionAttributeNames: placeholders.names,
+        ExpressionAttributeValues: placeholders.values,
+        ReturnValues: input.returnOld ? 'ALL_OLD' : 'NONE',
+      }));
+      return { old: output.Attributes };
+    },
+
+    async update(table: string, input: UpdateRequest) {
+      const condition = await conditionFor(table, input.condition);
+      const update = updateExpression(input.changes ?? {});
+      const placeholders = mergePlaceholders(condition, update);
+      const output = await documents.send(new UpdateCommand({
+        TableName: table,
+        Key: input.key,
+        UpdateExpression: update?.expression,
+        ConditionExpression: condition?.expression,
+        ExpressionAttributeNames: placeholders.names,
+        ExpressionAttributeValues: placeholders.values,
+        ReturnValues: 'ALL_NEW',
+      }));
+      return { item: output.Attributes };
+    },
+
+    async query(table: string, input: QueryRequest): Promise<PageOutput> {
+      const keyCondition = keyConditionExpression(await keyNamesOf(table), input.partition, input.sort);
+      const output = await documents.send(new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: keyCondition.expression,
+        ExpressionAttributeNames: keyCondition.names,
+        ExpressionAttributeValues: keyCondition.values,
+        Limit: input.limit,
+        ScanIndexForward: input.descending !== true,
+        ExclusiveStartKey: input.startKey,
+      }));
+      return pageOf(output.Items, output.LastEvaluatedKey);
+    },
+
+    async scan(table: string, input: ScanRequest): Promise<PageOutput> {
+      const output = await documents.send(new ScanCommand({ TableName: table, Limit: input.limit, ExclusiveStartKey: input.startKey }));
+      return pageOf(output.Items, output.LastEvaluatedKey);
+    },
+  };
+}
+
+async function describeKeys(documents: DynamoDBDocumentClient, table: string): Promise<KeyNames> {
+  const output = await documents.send(new DescribeTableCommand({ TableName: table }));
+  const schema = output.Table?.KeySchema ?? [];
+  const partitionKey = schema.find((element) => element.KeyType === 'HASH')?.AttributeName;
+  if (partitionKey === undefined) {
+    throw new Error(`DescribeTable returned no partition key for table "${table}".`);
+  }
+  return { partitionKey, sortKey: schema.find((element) => element.KeyType === 'RANGE')?.AttributeName };
+}
+
+function pageOf(items: Record<string, unknown>[] | undefined, lastKey: Record<string, unknown> | undefined): PageOutput {
+  return lastKey ? { items: items ?? [], lastKey: lastKey as Key } : { items: items ?? [] };
+}
