@@ -7,7 +7,9 @@
 export type S3ErrorCode =
   | 'AccessDenied'
   | 'EntityTooLarge'
+  | 'InvalidAccessKeyId'
   | 'InvalidArgument'
+  | 'InternalError'
   | 'KeyTooLongError'
   | 'MetadataTooLarge'
   | 'MethodNotAllowed'
@@ -20,7 +22,9 @@ export type S3ErrorCode =
 const STATUS_BY_CODE: Readonly<Record<S3ErrorCode, number>> = {
   AccessDenied: 403,
   EntityTooLarge: 400,
+  InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InternalError: 500,
   KeyTooLongError: 400,
   MetadataTooLarge: 400,
   MethodNotAllowed: 405,

@@ -21,4 +21,6 @@ export { MAX_PUT_BYTES } from './content-files.ts';
 export { MAX_KEYS } from './list.ts';
 export { BucketNotifier, ANONYMOUS_PRINCIPAL, type AsyncEventQueue, type BucketNotifierOptions } from './notifier.ts';
 export { encodeEventKey, s3EventRecord, type S3EventName } from './s3-event.ts';
+export { Presigner, PRESIGNED_PATH_PREFIX, MAX_PRESIGN_EXPIRES_SECONDS, type PresignInput, type PresignMethod, type PresignerOptions } from './presigner.ts';
+export { createPresignedUrlHandler, type PresignedUrlHandler, type PresignedUrlHandlerOptions } from './presigned-url-handler.ts';
 export type * from './types.ts';
