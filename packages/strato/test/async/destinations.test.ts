@@ -56,7 +56,7 @@ test('on-success destination gets the record', async (t) => {
   await log.waitFor((o) => o.type === 'succeeded' && o.functionId === 'jobs.audit');
 
   const record = invoker.calls.find((c) => c.functionId === 'jobs.audit')!.event as DestinationRecord;
-  // Record fields as Lambda sends them to a destination (RULES.md section 10, rule 2).
+  // Record fields as Lambda sends them to a destination (Lambda Developer Guide, Asynchronous invocation).
   assert.deepEqual(keyPaths(record), keyPaths(sample('async-destination-on-success.json')));
   assert.equal(record.version, '1.0');
   assert.match(record.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -82,7 +82,7 @@ test('on-failure destination gets the record after retries', async (t) => {
 
   const record = invoker.calls.find((c) => c.functionId === 'jobs.alarm')!.event as DestinationRecord;
   assert.deepEqual(keyPaths(record), keyPaths(sample('async-destination-on-failure.json')));
-  // Three attempts, one request id, then RetriesExhausted (RULES.md section 10, rules 1 to 3).
+  // Three attempts with one request id, then RetriesExhausted (Lambda Developer Guide, Asynchronous invocation).
   assert.equal(record.requestContext.requestId, requestId);
   assert.equal(record.requestContext.condition, 'RetriesExhausted');
   assert.equal(record.requestContext.approximateInvokeCount, 3);

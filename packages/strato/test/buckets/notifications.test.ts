@@ -44,7 +44,7 @@ function keyPaths(value: unknown, prefix = ''): string[] {
 }
 
 test('event keys encode as the samples', () => {
-  // The decoded keys behind the samples' object.key values (RULES.md section 3, rule 1).
+  // The samples' object.key values encode these keys: S3 form-encodes keys in event records, a space as + (S3 User Guide, Event message structure).
   assert.equal(encodeEventKey('raw/Grüne Aue (mast 3)+spare/2026-07-02 t=14:00.csv'), sample('s3-put.json').Records[0]!.s3.object.key);
   assert.equal(encodeEventKey('exports/Résumé juin+final (v2)@ops.pdf'), sample('s3-delete.json').Records[0]!.s3.object.key);
 });
@@ -82,7 +82,7 @@ test('put event matches the sample shape', async (t) => {
   assert.equal(record.s3.bucket.arn, `arn:aws:s3:::${BUCKET}`);
   assert.equal(record.s3.object.key, 'raw/Gr%C3%BCne+Aue.csv');
   assert.equal(record.s3.object.size, 8);
-  // The record's eTag is the hex MD5 without the quotes of the ETag header (RULES.md section 3, rule 2).
+  // The record's eTag is the hex MD5 without the quotes of the ETag header (S3 records in LocalStack's snapshots recorded against AWS).
   assert.equal(record.s3.object.eTag, info.etag.slice(1, -1));
   assert.match(record.s3.object.sequencer, /^[0-9A-F]{18}$/);
 });
@@ -95,7 +95,7 @@ test('delete event matches the sample shape', async (t) => {
 
   assert.equal(queue.events.length, 1);
   const record = queue.events[0]!.event.Records[0]!;
-  // Delete records are lean: the object has only key and sequencer (RULES.md section 3, rule 3).
+  // Delete records are lean: the object has only key and sequencer (S3 records in LocalStack's snapshots recorded against AWS).
   assert.deepEqual(keyPaths(record), keyPaths(sample('s3-delete.json').Records[0]));
   assert.equal(record.eventName, 'ObjectRemoved:Delete');
   assert.equal(record.s3.object.key, 'exports/R%C3%A9sum%C3%A9+%28v2%29%40ops.pdf');

@@ -158,7 +158,7 @@ test('tampered URLs get SignatureDoesNotMatch', async (t) => {
 
   for (const tampered of [flipped, otherKey, longer, extraParam]) {
     const response = await fetch(tampered);
-    // S3 answers 403 SignatureDoesNotMatch to an altered presigned URL.
+    // S3 returns 403 SignatureDoesNotMatch for an altered presigned URL.
     assert.equal(response.status, 403, tampered.href);
     assert.equal(await errorCode(response), 'SignatureDoesNotMatch');
   }
@@ -290,7 +290,7 @@ test('uploads over 5 GB get EntityTooLarge', async (t) => {
   const url = new URL(await cloud.presign({ method: 'PUT', key: 'huge.bin', expiresIn: 60 }));
 
   const status = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    // Announce 5 GB plus one byte; the server answers from the header alone.
+    // Announce 5 GB plus one byte. The server rejects the upload from the header alone.
     const request = httpRequest(url, { method: 'PUT', headers: { 'Content-Length': 5 * 1024 ** 3 + 1 } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -40,7 +40,7 @@ export type DeliveryOutcome =
   | { readonly type: 'retrying'; readonly functionId: string; readonly requestId: string; readonly attempts: number; readonly reason: 'FunctionError' | 'Throttled'; readonly dueAt: Date }
   | { readonly type: 'failed'; readonly functionId: string; readonly requestId: string; readonly attempts: number; readonly condition: FailureCondition; readonly error: FunctionError };
 
-/** Why an event went to the failed store. `FunctionNotFound` is the local cloud's own: the function left the model. */
+/** Reason an event went to the failed store. `FunctionNotFound` is the local cloud's own: the function left the model. */
 export type FailureCondition = Exclude<DestinationCondition, 'Success'> | 'FunctionNotFound' | 'InvalidRequest';
 
 /** An event whose delivery failed for good, kept for inspection. */
@@ -103,7 +103,7 @@ export class AsyncInvoker {
 
   /**
    * Stores the event for delivery to the function and resolves once it is on
-   * disk, as Lambda answers 202 to an `Event` invocation.
+   * disk, as Lambda returns 202 to an `Event` invocation.
    */
   async enqueue(functionId: string, event: unknown): Promise<{ requestId: string }> {
     if (this.closed) throw new ServiceError('ServiceException', 'The asynchronous invoker is closed; the local cloud is shutting down.', 500);
@@ -287,7 +287,7 @@ export class AsyncInvoker {
   /**
    * Sends a record to its destination. A function destination becomes a new
    * event, returned so the caller stores it in the same transaction that
-   * settles the original; queue and bus destinations go to the sink first,
+   * settles the original. Queue and bus destinations go to the sink first,
    * so a crash in between repeats the record rather than losing it.
    */
   private async sendToDestination(destination: DestinationModel | undefined, record: DestinationRecord | undefined): Promise<NewEvent[]> {

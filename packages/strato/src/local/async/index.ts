@@ -10,8 +10,8 @@
  * ```
  *
  * Retries, maximum event age and destinations come from each function's
- * `async` settings in the model; the retry delays default to Lambda's (about
- * one and two minutes) and can be shortened with `retryDelaysMs`.
+ * `async` settings in the model. The retry delays default to Lambda's (about
+ * one and two minutes), and `retryDelaysMs` shortens them.
  */
 export {
   AsyncInvoker,

@@ -11,7 +11,7 @@ export interface RetryPolicyOptions {
    */
   readonly retryDelaysMs?: readonly number[];
   /**
-   * First wait after a throttle or a service error, in milliseconds; it doubles
+   * First wait after a throttle or a service error, in milliseconds. It doubles
    * with each one in a row up to `maxThrottleBackoffMs`, as Lambda backs off
    * from 1 second up to 5 minutes.
    * @default 1000

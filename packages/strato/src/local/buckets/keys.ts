@@ -1,6 +1,6 @@
 /**
  * Object keys: S3's validation rules, and the mapping from a key to the file
- * that holds its content. Files are named by a hash of the key, never by the
+ * that contains its content. Files are named by a hash of the key, never by the
  * key itself, so a key such as `../../etc/passwd` (a legal S3 key) cannot
  * name a path outside its bucket's folder.
  */

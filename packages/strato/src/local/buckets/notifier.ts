@@ -8,7 +8,7 @@ import type { BucketModel, BucketNotificationModel } from '../../model/index.ts'
 import { createSequencer, s3EventRecord, type S3EventName } from './s3-event.ts';
 import type { ObjectChange, ObjectChangeListener } from './types.ts';
 
-/** Where notifications go; `AsyncInvoker` implements it. */
+/** Durable queue of asynchronous invocations that receives the notifications. `AsyncInvoker` implements it. */
 export interface AsyncEventQueue {
   /** Resolves once the event is stored durably. */
   enqueue(functionId: string, event: unknown): Promise<unknown>;

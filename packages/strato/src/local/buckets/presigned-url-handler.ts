@@ -59,7 +59,7 @@ export function createPresignedUrlHandler(options: PresignedUrlHandlerOptions): 
 async function serve(options: PresignedUrlHandlerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const method = request.method ?? 'GET';
 
-  // A browser's preflight carries no signature; S3 answers it from the bucket's CORS rules.
+  // A browser's preflight carries no signature, so S3 checks it against the bucket's CORS rules only.
   if (method === 'OPTIONS') {
     answerPreflight(request, response);
     return;

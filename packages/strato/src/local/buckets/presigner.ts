@@ -18,7 +18,7 @@ import { loadSigningSecret } from './signing-secret.ts';
 /** Path prefix of presigned URLs on the gateway: `/_strato/s3/<bucket>/<key>`. */
 export const PRESIGNED_PATH_PREFIX = '/_strato/s3/';
 
-/** Longest validity of a SigV4 presigned URL: 7 days. */
+/** Maximum validity of a SigV4 presigned URL: 7 days. */
 export const MAX_PRESIGN_EXPIRES_SECONDS = 604_800;
 
 /** Access key id in the URLs' credential scope; the secret behind it is the state folder's. */
@@ -87,7 +87,7 @@ export class Presigner {
 
   /**
    * Checks a request made with a presigned URL and returns the bucket and key it names.
-   * Throws an S3Error as S3 answers: AccessDenied when expired, SignatureDoesNotMatch when altered.
+   * Throws the S3Error that S3 returns: AccessDenied when expired, SignatureDoesNotMatch when altered.
    */
   async verify(request: IncomingSignedRequest): Promise<{ bucket: string; key: string }> {
     const queryAt = request.url.indexOf('?');

@@ -80,12 +80,12 @@ export function createSequencer(): () => string {
   };
 }
 
-/** A request id in S3's form: 16 upper-case letters and digits. */
+/** Returns a request id in S3's form: 16 upper-case hex digits. */
 function requestId(): string {
   return randomBytes(8).toString('hex').toUpperCase();
 }
 
-/** An extended request id (`x-amz-id-2`) in S3's form: 64 base64 characters. */
+/** Returns an extended request id (`x-amz-id-2`) in S3's form: 64 base64 characters. */
 function hostId(): string {
   return randomBytes(48).toString('base64');
 }

@@ -81,7 +81,7 @@ export type ObjectChange =
 /**
  * Receives every object change. The store awaits it before the put or delete
  * returns, so an event queue that writes to disk makes the event durable
- * before the caller gets its answer.
+ * before the caller gets its response.
  */
 export interface ObjectChangeListener {
   objectChanged(change: ObjectChange): Promise<void>;
