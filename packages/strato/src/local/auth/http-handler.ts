@@ -71,6 +71,8 @@ async function serveOperation(pool: LocalUserPool, request: IncomingMessage, res
 
   const body = await readBody(request);
   if (body === undefined) {
+    // The rest of the body stays unread, so the connection cannot carry another request.
+    response.setHeader('connection', 'close');
     return sendError(response, new CognitoError('SerializationException', `The request body is over the limit of ${MAX_REQUEST_BYTES} bytes.`));
   }
 
