@@ -18,7 +18,13 @@ export function createAwsDriver(): Driver {
   // A custom endpoint (AWS_ENDPOINT_URL, as for an emulator on 127.0.0.1) has
   // no bucket subdomains, so S3 requests then name the bucket in the path.
   const customEndpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-  const s3 = new S3Client({ forcePathStyle: customEndpoint !== undefined });
+  const s3 = new S3Client({
+    forcePathStyle: customEndpoint !== undefined,
+    // With the SDK's default (WHEN_SUPPORTED), a presigned PUT URL carries the
+    // CRC32 checksum of an empty body, so S3 would reject every real upload.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   // Attributes set to undefined are left out, as the local store leaves them out of its JSON.
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 

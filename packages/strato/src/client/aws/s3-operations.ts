@@ -77,7 +77,9 @@ export function createBucketOperations(s3: S3Client): OperationTable {
 
     async presignPut(bucket: string, input: PresignRequest): Promise<{ url: string }> {
       const command = new PutObjectCommand({ Bucket: bucket, Key: input.key, ContentType: input.contentType });
-      return { url: await getSignedUrl(s3, command, { expiresIn: input.expiresIn ?? PRESIGN_DEFAULT_SECONDS }) };
+      // Signing the Content-Type header makes S3 reject an upload that sends another type.
+      const signableHeaders = input.contentType === undefined ? undefined : new Set(['content-type']);
+      return { url: await getSignedUrl(s3, command, { expiresIn: input.expiresIn ?? PRESIGN_DEFAULT_SECONDS, signableHeaders }) };
     },
 
     async presignGet(bucket: string, input: PresignRequest): Promise<{ url: string }> {
