@@ -34,9 +34,9 @@ test('admin create user returns the user', async () => {
   assert.deepEqual(fixture.pool.messages('ana').map((message) => [message.kind, message.code]), [['invitation', null]]);
   assert.ok(fixture.logLines.every((line) => !line.includes(TEMPORARY_PASSWORD)));
 
-  const taken = await rejection(createUser('ana'));
-  assert.equal(taken.name, 'UsernameExistsException');
-  assert.equal(taken.message, 'User account already exists');
+  const duplicate = await rejection(createUser('ana'));
+  assert.equal(duplicate.name, 'UsernameExistsException');
+  assert.equal(duplicate.message, 'User account already exists');
 });
 
 test('first sign-in of a created user needs a new password', async () => {

@@ -27,7 +27,7 @@ before(async () => {
 });
 after(() => fixture.close());
 
-/** A key pair of the test's own and an authorizer that trusts it, for tokens the pool would never sign. */
+/** Creates a key pair and an authorizer that trusts it, for tokens the pool would never sign. */
 async function ownKeyAuthorizer(options: { now?: () => number; issuer?: string; audience?: string } = {}) {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };

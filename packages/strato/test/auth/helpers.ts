@@ -96,12 +96,12 @@ export async function signIn(fixture: PoolFixture, username: string, password = 
   return output.AuthenticationResult!;
 }
 
-/** The payload of a JWT, decoded without verification. */
+/** Decodes the payload of a JWT without verifying it. */
 export function decodePayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-/** The error an SDK call rejects with, for asserting its name and message. */
+/** Returns the error an SDK call rejects with, for asserting its name and message. */
 export async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata?: { httpStatusCode?: number } }> {
   try {
     await promise;

@@ -1,11 +1,12 @@
 /**
  * The JWT authorizer of the gateway, as an HTTP API runs it for a route with
- * a Cognito user pool as issuer. It checks the token from the
- * `Authorization` header (bare or after `Bearer `): an RS256 signature by a
- * key of the pool's JWKS (found by `kid`), `iss` equal to the pool's issuer,
- * `exp` in the future, `nbf` and `iat` in the past, `aud` (ID token) or
- * `client_id` (access token) equal to the pool's app client, and, when the
- * route lists scopes, one of them in the token's `scope`. A missing or
+ * a Cognito user pool as issuer. It takes the token from the `Authorization`
+ * header, bare or after `Bearer `. The token needs an RS256 signature by a key
+ * of the pool's JWKS (found by `kid`) and `iss` equal to the pool's issuer.
+ * Its `exp` must be in the future and its `nbf` and `iat` in the past. Its
+ * `aud` (ID token) or `client_id` (access token) must be the pool's app
+ * client. When the route lists scopes, the token's `scope` needs one of them.
+ * A missing or
  * invalid token gives 401 `{"message":"Unauthorized"}`; a valid token without
  * any of the route's scopes gives 403 `{"message":"Forbidden"}`.
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
@@ -16,7 +17,7 @@ import type { RouteModel } from '../../model/index.ts';
 import { flattenClaims, tokenScopes } from './claims.ts';
 import { SIGNING_ALGORITHM } from './signing-keys.ts';
 
-/** What the gateway puts in `requestContext.authorizer.jwt`. */
+/** The value of `requestContext.authorizer.jwt` in the event. */
 export interface JwtAuthorizerContext {
   readonly claims: Readonly<Record<string, string>>;
   /** The token's scopes when the route declares scopes, otherwise `null`. */
@@ -141,7 +142,7 @@ function bearerToken(header: string | readonly string[] | undefined): string | u
   return token === '' ? undefined : token;
 }
 
-/** The authorizer for tokens of one local user pool. */
+/** Creates the authorizer for tokens of one local user pool. */
 export function createJwtAuthorizer(pool: { readonly jwks: JSONWebKeySet; readonly issuer: string; readonly clientId: string }, now?: () => number): JwtAuthorizer {
   return new JwtAuthorizer({ jwks: pool.jwks, issuer: () => pool.issuer, audiences: [pool.clientId], now });
 }

@@ -25,7 +25,7 @@ function flattenValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The scopes a token grants, from `scope` (space-separated, as Cognito writes it) or `scp` (a list or a string). */
+/** Returns the scopes a token grants, from `scope` (space-separated, as Cognito writes it) or `scp` (a list or a string). */
 export function tokenScopes(payload: JWTPayload): string[] {
   const raw = payload.scope ?? payload.scp;
   if (typeof raw === 'string') return raw.split(' ').filter(Boolean);

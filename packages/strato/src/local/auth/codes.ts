@@ -53,9 +53,9 @@ export function sendCode(context: PoolContext, user: UserRow, purpose: CodePurpo
 }
 
 /**
- * Checks a code the user entered. A wrong code costs one attempt; when none
- * are left, or the code has expired, the code is spent and the user must ask
- * for a new one. A right code is spent too.
+ * Checks and spends a code the user entered. A wrong code costs one attempt.
+ * Once no attempts are left or the code has expired, the user must request a
+ * new code.
  */
 export function consumeCode(context: PoolContext, user: UserRow, purpose: CodePurpose, entered: string): void {
   const stored = context.db.selectCode.get(user.sub, purpose);

@@ -27,7 +27,7 @@ export interface UserRow {
   readonly updated_at: number;
 }
 
-/** What a one-time code confirms. */
+/** The purpose of a one-time code. */
 export type CodePurpose = 'sign-up' | 'forgot-password' | 'verify-email';
 
 export interface CodeRow {

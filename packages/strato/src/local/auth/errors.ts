@@ -1,6 +1,6 @@
 /**
  * Errors of the local user pool, named as the Cognito user-pool API names
- * them. Cognito answers each with HTTP 400, the name in the
+ * them. Cognito sends each with HTTP 400, the name in the
  * `x-amzn-ErrorType` header and a body `{"__type": name, "message": ...}`,
  * which the AWS SDK turns into an exception of that name.
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html

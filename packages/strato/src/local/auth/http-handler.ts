@@ -21,8 +21,8 @@ const JSON_1_1 = 'application/x-amz-json-1.1';
 /** Largest request body read; user-pool requests are a few kilobytes at most. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
-// Cognito's API answers browsers from any origin, which is how a single-page
-// application calls it.
+// Cognito's API accepts browser requests from any origin, because a
+// single-page application calls it directly.
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
@@ -38,7 +38,7 @@ export function isUserPoolPath(path: string): boolean {
   return path === COGNITO_PATH_PREFIX || path.startsWith(`${COGNITO_PATH_PREFIX}/`);
 }
 
-/** Creates the handler; it serves paths under `/_strato/cognito` and answers 404 for the rest. */
+/** Creates the handler. It serves paths under `/_strato/cognito` and returns 404 for the rest. */
 export function createUserPoolHandler(pool: LocalUserPool, logger: Logger = silentLogger): RequestHandler {
   const jwksPath = `/${pool.poolId}/.well-known/jwks.json`;
   const discoveryPath = `/${pool.poolId}/.well-known/openid-configuration`;
@@ -107,7 +107,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-/** An error as Cognito sends it: the name in `x-amzn-ErrorType` and in `__type`. */
+/** Sends an error as Cognito does, with its name in `x-amzn-ErrorType` and in `__type`. */
 function sendError(response: ServerResponse, error: CognitoError): void {
   response.setHeader('x-amzn-errortype', error.name);
   sendJson(response, error.statusCode, { __type: error.name, message: error.message }, JSON_1_1);
@@ -124,7 +124,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown, conte
   response.end(text);
 }
 
-/** The OpenID discovery document, limited to what a token verifier reads. */
+/** Builds the OpenID discovery document, limited to the fields a token verifier reads. */
 function discoveryDocument(pool: LocalUserPool): object {
   return {
     issuer: pool.issuer,

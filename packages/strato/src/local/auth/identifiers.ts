@@ -13,22 +13,22 @@ function randomText(alphabet: string, length: number): string {
   return text;
 }
 
-/** A user pool id: the region, `_` and nine letters or digits, such as `us-east-1_aB3dE5fG7`. */
+/** Creates a user pool id: the region, `_` and nine letters or digits, such as `us-east-1_aB3dE5fG7`. */
 export function newUserPoolId(region: string): string {
   return `${region}_${randomText(ALPHANUMERIC, 9)}`;
 }
 
-/** An app client id: 26 lower-case letters or digits. */
+/** Creates an app client id: 26 lower-case letters or digits. */
 export function newClientId(): string {
   return randomText(LOWER_ALPHANUMERIC, 26);
 }
 
-/** A confirmation or reset code: six decimal digits, as Cognito's default messages carry. */
+/** Creates a confirmation or reset code of six decimal digits, as in Cognito's default messages. */
 export function newCode(): string {
   return String(randomInt(1_000_000)).padStart(6, '0');
 }
 
-/** An opaque refresh token. Only its hash is stored, so a copy of the database signs no one in. */
+/** Creates an opaque refresh token. Only its hash is stored, so a copy of the database signs no one in. */
 export function newRefreshToken(): string {
   return randomBytes(48).toString('base64url');
 }

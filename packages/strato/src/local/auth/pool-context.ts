@@ -1,5 +1,5 @@
 /**
- * What every user-pool operation works with: the database, the pool's
+ * The state every user-pool operation works with: the database, the pool's
  * identity and policy, the token service and the clock.
  */
 import type { Logger } from '../../observe/logger.ts';

@@ -114,8 +114,8 @@ export class TokenService {
 }
 
 /**
- * The user's attributes as ID token claims. Cognito writes `email_verified`
- * and `phone_number_verified` as JSON booleans, the rest as strings.
+ * Converts the user's attributes to ID token claims. Cognito writes
+ * `email_verified` and `phone_number_verified` as JSON booleans, the rest as strings.
  */
 function idTokenAttributes(user: UserRow): Record<string, string | boolean> {
   const claims: Record<string, string | boolean> = {};

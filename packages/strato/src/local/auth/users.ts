@@ -74,8 +74,8 @@ export function parseAttributeList(value: unknown, member: string, options: { ad
 }
 
 /**
- * Finds a user by name for a client operation. Cognito answers an unknown
- * name on these operations with UserNotFoundException and this message.
+ * Finds a user by name for a client operation. Cognito returns
+ * UserNotFoundException with this message for an unknown name on these operations.
  */
 export function findUserForClient(context: PoolContext, username: string): UserRow {
   const user = context.db.selectUserByName.get(username);
