@@ -303,3 +303,22 @@ test('uploads over 5 GB get EntityTooLarge', async (t) => {
   assert.equal(status.status, 400);
   assert.match(status.body, /<Code>EntityTooLarge<\/Code>/);
 });
+
+test('GET with a Range header returns part', async (t) => {
+  const cloud = await startCloud(t);
+  await cloud.store.put({ bucket: BUCKET, key: 'digits.txt', body: '0123456789' });
+  const url = await cloud.presign({ method: 'GET', key: 'digits.txt', expiresIn: 60 });
+
+  const middle = await fetch(url, { headers: { Range: 'bytes=2-4' } });
+  const suffix = await fetch(url, { headers: { Range: 'bytes=-3' } });
+  const open = await fetch(url, { headers: { Range: 'bytes=8-' } });
+  const beyond = await fetch(url, { headers: { Range: 'bytes=10-' } });
+
+  assert.equal(middle.status, 206);
+  assert.equal(await middle.text(), '234');
+  assert.equal(middle.headers.get('content-range'), 'bytes 2-4/10');
+  assert.equal(await suffix.text(), '789');
+  assert.equal(await open.text(), '89');
+  assert.equal(beyond.status, 416);
+  assert.equal(await errorCode(beyond), 'InvalidRange');
+});

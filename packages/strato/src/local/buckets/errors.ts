@@ -9,6 +9,7 @@ export type S3ErrorCode =
   | 'EntityTooLarge'
   | 'InvalidAccessKeyId'
   | 'InvalidArgument'
+  | 'InvalidRange'
   | 'InternalError'
   | 'KeyTooLongError'
   | 'MetadataTooLarge'
@@ -24,6 +25,7 @@ const STATUS_BY_CODE: Readonly<Record<S3ErrorCode, number>> = {
   EntityTooLarge: 400,
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InvalidRange: 416,
   InternalError: 500,
   KeyTooLongError: 400,
   MetadataTooLarge: 400,

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
 import { silentLogger, type Logger } from '../../observe/logger.ts';
+import { parseByteRange } from './byte-range.ts';
 import { MAX_PUT_BYTES } from './content-files.ts';
 import { S3Error, errorXml } from './errors.ts';
 import { ANONYMOUS_PRINCIPAL } from './notifier.ts';
@@ -70,7 +71,7 @@ async function serve(options: PresignedUrlHandlerOptions, request: IncomingMessa
 
   const { bucket, key } = await options.presigner.verify({ method, url: request.url!, headers: request.headers });
   if (method === 'PUT') await putObject(options.store, request, response, bucket, key);
-  else await getObject(options.store, response, bucket, key, method === 'HEAD');
+  else await getObject(options.store, response, bucket, key, method === 'HEAD', request.headers.range);
 }
 
 async function putObject(store: BucketStore, request: IncomingMessage, response: ServerResponse, bucket: string, key: string): Promise<void> {
@@ -91,15 +92,19 @@ async function putObject(store: BucketStore, request: IncomingMessage, response:
   response.end();
 }
 
-async function getObject(store: BucketStore, response: ServerResponse, bucket: string, key: string, headOnly: boolean): Promise<void> {
+async function getObject(store: BucketStore, response: ServerResponse, bucket: string, key: string, headOnly: boolean, rangeHeader: string | undefined): Promise<void> {
   if (headOnly) {
     response.writeHead(200, objectHeaders(store.head(bucket, key)));
     response.end();
     return;
   }
 
-  const { info, body } = await store.getStream(bucket, key);
-  response.writeHead(200, objectHeaders(info));
+  const { info, body, range } = await store.getStream(bucket, key, (size) => parseByteRange(rangeHeader, size));
+  if (range) {
+    response.writeHead(206, { ...objectHeaders(info), 'Content-Length': range.end - range.start + 1, 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}` });
+  } else {
+    response.writeHead(200, objectHeaders(info));
+  }
   await pipeline(body, response);
 }
 

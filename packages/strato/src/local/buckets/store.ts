@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 import type { BucketModel } from '../../model/index.ts';
+import type { ByteRange } from './byte-range.ts';
 import { writeTempContent } from './content-files.ts';
 import { S3Error, noSuchBucket, noSuchKey } from './errors.ts';
 import { newObjectFileName, validateKey } from './keys.ts';
@@ -104,12 +105,18 @@ export class BucketStore {
     return this.withContentFile(bucket, key, async (row, file) => ({ info: toObjectInfo(bucket, row), body: await readFile(file) }));
   }
 
-  /** Returns the object's metadata and a stream of its content, for large objects and HTTP responses. */
-  async getStream(bucket: string, key: string): Promise<{ info: ObjectInfo; body: Readable }> {
+  /**
+   * Returns the object's metadata and a stream of its content, for large
+   * objects and HTTP responses. `selectRange` receives the size of the
+   * version being read and may pick bytes `start` to `end` (both inclusive)
+   * of it, as an HTTP Range header does.
+   */
+  async getStream(bucket: string, key: string, selectRange?: (size: number) => ByteRange | undefined): Promise<{ info: ObjectInfo; body: Readable; range?: ByteRange }> {
     return this.withContentFile(bucket, key, async (row, file) => {
+      const range = selectRange?.(row.size);
       // Opening the file first pins this version: a concurrent put may unlink it, the open handle still reads it.
       const handle = await open(file, 'r');
-      return { info: toObjectInfo(bucket, row), body: handle.createReadStream() };
+      return { info: toObjectInfo(bucket, row), body: handle.createReadStream(range ?? {}), range };
     });
   }
 
