@@ -12,7 +12,7 @@ export function tempStateDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-/** A queue of service `jobs` in application `demo`, with SQS's defaults. */
+/** Returns a queue of service `jobs` in application `demo`, with SQS's defaults. */
 export function queueModel(name: string, settings: Partial<QueueModel> = {}): QueueModel {
   const fifo = settings.fifo ?? false;
   return {
