@@ -137,3 +137,30 @@ test('sequencers grow with each event', async (t) => {
   assert.deepEqual([...sequencers].sort(), sequencers);
   assert.equal(new Set(sequencers).size, 3);
 });
+
+test('unreported changes are reported after reopening', async (t) => {
+  const stateDir = tempStateDir(t);
+  const buckets = [bucketModel('originals', [notification({ events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] })])];
+  // A queue that fails stands for a process killed after the object was stored but before its event was queued.
+  const failing: AsyncEventQueue = { enqueue: async () => { throw new Error('process stopped'); } };
+  const first = new BucketStore({ stateDir, buckets, listener: new BucketNotifier({ buckets, queue: failing }) });
+  await assert.rejects(first.put({ bucket: BUCKET, key: 'stored/before crash.jpg', body: 'x' }), /process stopped/);
+  await assert.rejects(first.delete(BUCKET, 'old.jpg'), /process stopped/);
+  first.close();
+
+  const queue = new CollectingQueue();
+  const second = new BucketStore({ stateDir, buckets, listener: new BucketNotifier({ buckets, queue }) });
+  t.after(() => second.close());
+  await second.recovered;
+
+  const reported = queue.events.map((e) => `${e.event.Records[0]!.eventName} ${e.event.Records[0]!.s3.object.key}`);
+  assert.deepEqual(reported, ['ObjectCreated:Put stored/before+crash.jpg', 'ObjectRemoved:Delete old.jpg']);
+  assert.equal(queue.events[0]!.event.Records[0]!.s3.object.size, 1);
+
+  // Reported changes are forgotten: a third store reports nothing.
+  const thirdQueue = new CollectingQueue();
+  const third = new BucketStore({ stateDir, buckets, listener: new BucketNotifier({ buckets, queue: thirdQueue }) });
+  t.after(() => third.close());
+  await third.recovered;
+  assert.equal(thirdQueue.events.length, 0);
+});

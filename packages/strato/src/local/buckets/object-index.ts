@@ -31,6 +31,10 @@ const SCHEMA = `
     metadata TEXT NOT NULL,
     PRIMARY KEY (bucket, key)
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    change TEXT NOT NULL
+  );
 `;
 
 const COLUMNS = 'key, file, size, md5, contentType, lastModified, metadata';
@@ -43,6 +47,9 @@ export class ObjectIndex {
   private readonly scanFrom: Database.Statement<[string, Buffer, number], IndexRow>;
   private readonly scanRange: Database.Statement<[string, Buffer, Buffer, number], IndexRow>;
   private readonly selectFiles: Database.Statement<[string], { file: string }>;
+  private readonly insertChange: Database.Statement<[string]>;
+  private readonly deleteChange: Database.Statement<[number]>;
+  private readonly selectChanges: Database.Statement<[], { id: number; change: string }>;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -57,28 +64,45 @@ export class ObjectIndex {
     this.scanFrom = this.db.prepare(`SELECT ${COLUMNS} FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`);
     this.scanRange = this.db.prepare(`SELECT ${COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`);
     this.selectFiles = this.db.prepare('SELECT file FROM objects WHERE bucket = ?');
+    this.insertChange = this.db.prepare('INSERT INTO changes (change) VALUES (?)');
+    this.deleteChange = this.db.prepare('DELETE FROM changes WHERE id = ?');
+    this.selectChanges = this.db.prepare('SELECT id, change FROM changes ORDER BY id');
   }
 
   get(bucket: string, key: Buffer): IndexRow | undefined {
     return this.selectOne.get(bucket, key);
   }
 
-  /** Stores the row and returns the content file of the row it replaced, if any. */
-  put(bucket: string, row: IndexRow): string | undefined {
+  /**
+   * Stores the row and, in the same transaction, the change to report (see
+   * `pendingChanges`). Returns the content file of the row it replaced, if
+   * any, and the id of the stored change.
+   */
+  put(bucket: string, row: IndexRow, change?: string): { replacedFile?: string; changeId?: number } {
     return this.db.transaction(() => {
       const previous = this.selectOne.get(bucket, row.key);
       this.upsertOne.run(bucket, row.key, row.file, row.size, row.md5, row.contentType, row.lastModified, row.metadata);
-      return previous?.file;
+      return { replacedFile: previous?.file, changeId: this.addChange(change) };
     })();
   }
 
-  /** Removes the row and returns its content file, or undefined when the key had none. */
-  delete(bucket: string, key: Buffer): string | undefined {
+  /** Removes the row and stores the change to report, in one transaction. Returns the row's content file, if it had one. */
+  delete(bucket: string, key: Buffer, change?: string): { removedFile?: string; changeId?: number } {
     return this.db.transaction(() => {
       const previous = this.selectOne.get(bucket, key);
       if (previous) this.deleteOne.run(bucket, key);
-      return previous?.file;
+      return { removedFile: previous?.file, changeId: this.addChange(change) };
     })();
+  }
+
+  /** Forgets a change once its listener has taken it. */
+  changeReported(id: number): void {
+    this.deleteChange.run(id);
+  }
+
+  /** Returns changes stored but never reported, because the process stopped between the write and the listener. */
+  pendingChanges(): { id: number; change: string }[] {
+    return this.selectChanges.all();
   }
 
   /** Returns up to `limit` rows with keys in [from, below), in key order; no `below` means no upper end. */
@@ -95,5 +119,9 @@ export class ObjectIndex {
 
   close(): void {
     this.db.close();
+  }
+
+  private addChange(change: string | undefined): number | undefined {
+    return change === undefined ? undefined : Number(this.insertChange.run(change).lastInsertRowid);
   }
 }

@@ -6,7 +6,9 @@
  * A put writes a temporary file, renames it to a fresh name, then points the
  * index row at it in one transaction and removes the previous file. A crash
  * at any step leaves the old object or the new one, plus at most an
- * unreferenced file that the next start removes.
+ * unreferenced file that the next start removes. The change event is stored
+ * in the same transaction as the index row, so it reaches the listener even
+ * when the process stops right after the write.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
@@ -20,8 +22,10 @@ import { S3Error, noSuchBucket, noSuchKey } from './errors.ts';
 import { newObjectFileName, validateKey } from './keys.ts';
 import { listObjects } from './list.ts';
 import { ObjectIndex, type IndexRow } from './object-index.ts';
+import { silentLogger, type Logger } from '../../observe/logger.ts';
 import type {
   ListObjectsInput,
+  ObjectChange,
   ListObjectsOutput,
   ObjectChangeListener,
   ObjectInfo,
@@ -42,23 +46,36 @@ export interface BucketStoreOptions {
   readonly stateDir: string;
   /** Buckets of the application; any other bucket name gets NoSuchBucket. */
   readonly buckets: readonly BucketModel[];
-  /** Receives every put and delete once it is stored, such as a `BucketNotifier`. */
+  /**
+   * Receives every put and delete once it is stored, such as a `BucketNotifier`.
+   * A change is recorded in the index's transaction and forgotten once the
+   * listener resolves, so changes that a killed process did not report are
+   * reported when the next store opens.
+   */
   readonly listener?: ObjectChangeListener;
+  /** Logs changes that could not be reported after a restart. */
+  readonly logger?: Logger;
 }
 
 export class BucketStore {
+  /** Settles once the changes a previous process stored but did not report have gone to the listener. */
+  readonly recovered: Promise<void>;
   private readonly root: string;
   private readonly index: ObjectIndex;
   private readonly listener?: ObjectChangeListener;
+  private readonly logger: Logger;
   private readonly knownFolders = new Set<string>();
   private bucketNames = new Set<string>();
+  private closed = false;
 
   constructor(options: BucketStoreOptions) {
     this.root = path.join(options.stateDir, 'buckets');
     mkdirSync(this.root, { recursive: true });
     this.index = new ObjectIndex(path.join(options.stateDir, 'buckets.sqlite'));
     this.listener = options.listener;
+    this.logger = options.logger ?? silentLogger;
     this.setBuckets(options.buckets);
+    this.recovered = this.reportPendingChanges();
   }
 
   /** Replaces the set of buckets, as after the config changed. Objects of removed buckets stay on disk. */
@@ -87,11 +104,12 @@ export class BucketStore {
       lastModified: Date.now(),
       metadata: JSON.stringify(metadata),
     };
-    const replacedFile = this.index.put(input.bucket, row);
+    const info = toObjectInfo(input.bucket, row);
+    const change: ObjectChange = { type: 'created', info, context };
+    const { replacedFile, changeId } = this.index.put(input.bucket, row, this.listener && JSON.stringify(change));
     if (replacedFile) await rm(path.join(folder, replacedFile), { force: true });
 
-    const info = toObjectInfo(input.bucket, row);
-    await this.listener?.objectChanged({ type: 'created', info, context });
+    await this.report(change, changeId);
     return info;
   }
 
@@ -126,12 +144,13 @@ export class BucketStore {
    */
   async delete(bucket: string, key: string, context: RequestContext = {}): Promise<void> {
     const folder = this.folderOf(bucket);
-    const removedFile = this.index.delete(bucket, validateKey(key));
-    if (removedFile !== undefined) await rm(path.join(folder, removedFile), { force: true });
-
     // NOTE: S3 sending ObjectRemoved:Delete for a key that did not exist is observed behaviour
     // (MinIO changed to match it in minio/minio#19037), not documented by AWS.
-    await this.listener?.objectChanged({ type: 'removed', bucket, key, context });
+    const change: ObjectChange = { type: 'removed', bucket, key, context };
+    const { removedFile, changeId } = this.index.delete(bucket, validateKey(key), this.listener && JSON.stringify(change));
+    if (removedFile !== undefined) await rm(path.join(folder, removedFile), { force: true });
+
+    await this.report(change, changeId);
   }
 
   /** Lists keys with ListObjectsV2's semantics. */
@@ -141,7 +160,26 @@ export class BucketStore {
   }
 
   close(): void {
+    this.closed = true;
     this.index.close();
+  }
+
+  private async report(change: ObjectChange, changeId: number | undefined): Promise<void> {
+    if (!this.listener || changeId === undefined) return;
+    await this.listener.objectChanged(change);
+    if (!this.closed) this.index.changeReported(changeId);
+  }
+
+  private async reportPendingChanges(): Promise<void> {
+    if (!this.listener) return;
+    for (const { id, change } of this.index.pendingChanges()) {
+      try {
+        await this.report(parseChange(change), id);
+      } catch (error) {
+        this.logger.error('could not report a bucket change left by the previous run (it stays queued for the next start): %s', error);
+        return;
+      }
+    }
   }
 
   private rowOf(bucket: string, key: string): IndexRow {
@@ -189,6 +227,12 @@ export class BucketStore {
       }
     }
   }
+}
+
+function parseChange(json: string): ObjectChange {
+  const change = JSON.parse(json) as ObjectChange;
+  if (change.type === 'removed') return change;
+  return { ...change, info: { ...change.info, lastModified: new Date(change.info.lastModified) } };
 }
 
 function normaliseMetadata(metadata: Readonly<Record<string, string>>): Record<string, string> {
