@@ -27,8 +27,8 @@ const LOCKOUT_MS = 60_000;
 /** A NEW_PASSWORD_REQUIRED session lasts three minutes, Cognito's default for authentication sessions. */
 const CHALLENGE_SESSION_MS = 3 * 60_000;
 
-// Hashed once, so that a sign-in for an unknown user costs as much as one with a wrong password.
-const decoyHash = hashPassword(randomUUID());
+// Hashed on first use, so that a sign-in for an unknown user costs as much as one with a wrong password.
+let decoyHash: Promise<string> | undefined;
 
 export async function initiateAuth(context: PoolContext, input: Record<string, unknown>) {
   requireClient(context, input);
@@ -52,6 +52,7 @@ async function signInWithPassword(context: PoolContext, parameters: Record<strin
 
   // NOTE: an unknown user gives UserNotFoundException, as an app client with PreventUserExistenceErrors LEGACY does (the CDK's default).
   if (!user) {
+    decoyHash ??= hashPassword(randomUUID());
     await verifyPassword(password, await decoyHash);
     throw new CognitoError('UserNotFoundException', USER_DOES_NOT_EXIST);
   }
