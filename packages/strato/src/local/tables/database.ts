@@ -103,6 +103,11 @@ export class TableDatabase {
     return statement;
   }
 
+  /** The SQLite connection, for a change listener whose records must commit or roll back with the write. */
+  get connection(): Database.Database {
+    return this.#db;
+  }
+
   /** Runs a function in one transaction: the condition check and the write of a conditional write. */
   transaction<T>(work: () => T): T {
     return this.#runInTransaction(work) as T;

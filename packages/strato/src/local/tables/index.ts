@@ -1,5 +1,4 @@
 export { createTableStore, type TableStoreOptions } from './store.ts';
 export { TableError, type TableErrorName } from './errors.ts';
 export { ITEM_MAX_BYTES } from './size.ts';
-export type { KeySchema } from './keys.ts';
 export type * from './types.ts';

@@ -2,12 +2,10 @@
  * Reads and validates the key of an item against a table's key schema, with
  * the messages DynamoDB gives for each mistake.
  */
-import type { TableModel } from '../../model/index.ts';
 import { validationError } from './errors.ts';
-import type { Item, Key, KeyValue } from './types.ts';
+import type { Item, Key, KeySchema, KeyValue } from './types.ts';
 
-/** The part of a table model that the store needs. */
-export type KeySchema = Pick<TableModel, 'physicalName' | 'partitionKey' | 'sortKey' | 'sortKeyType'>;
+export type { KeySchema };
 
 /** A key as the store keeps it: the partition value, and the sort value or `''` when the table has no sort key. */
 export interface StoredKey {

@@ -3,14 +3,18 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 
+import type Database from 'better-sqlite3';
+
 import { TableDatabase, type ItemRow, type SortOperator } from './database.ts';
 import { TableError, validationError } from './errors.ts';
-import { checkConditionValue, keyObject, keyOfItem, readKey, type KeySchema, type StoredKey } from './keys.ts';
+import { checkConditionValue, keyObject, keyOfItem, readKey, type StoredKey } from './keys.ts';
 import { ITEM_MAX_BYTES, itemSize } from './size.ts';
 import type {
   DeleteInput,
   Item,
+  ItemChangeListener,
   ItemCondition,
+  KeySchema,
   KeyValue,
   Page,
   PutInput,
@@ -26,6 +30,11 @@ export interface TableStoreOptions {
   readonly stateDir: string;
   /** The tables of the application; `TableModel`s fit. */
   readonly tables: readonly KeySchema[];
+  /**
+   * Creates the listener of item changes, given the store's SQLite connection,
+   * so that change records commit or roll back with the write.
+   */
+  readonly changeListener?: (connection: Database.Database) => ItemChangeListener;
 }
 
 /**
@@ -38,7 +47,17 @@ const SORT_OPERATORS = new Set<SortOperator>(['eq', 'lt', 'lte', 'gt', 'gte', 'b
 
 export function createTableStore(options: TableStoreOptions): TableStore {
   const db = new TableDatabase(options.stateDir);
-  const schemas = new Map(options.tables.map((table) => [table.physicalName, table]));
+  let schemas = schemasByName(options.tables);
+  const listener = options.changeListener?.(db.connection);
+
+  const notify = (schema: KeySchema, key: StoredKey, oldItem: Item | undefined, newItem: Item | undefined) => {
+    // A write that changes no data makes no stream record, nor does deleting a missing item.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html
+    if (isDeepStrictEqual(oldItem, newItem)) return;
+    if (listener?.wants(schema.physicalName)) {
+      listener.onChange({ table: schema.physicalName, key: keyObject(schema, key), oldItem, newItem });
+    }
+  };
 
   const schemaOf = (table: string): KeySchema => {
     const schema = schemas.get(table);
@@ -71,9 +90,10 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       const key = keyOfItem(schema, item);
 
       return db.transaction(() => {
-        const old = input.condition || input.returnOld ? readItem(table, key) : undefined;
+        const old = input.condition || input.returnOld || listener?.wants(table) ? readItem(table, key) : undefined;
         checkCondition(input.condition, old);
         writeItem(table, key, item, 'Item size has exceeded the maximum allowed size');
+        notify(schema, key, old, item);
         return input.returnOld ? old : undefined;
       });
     },
@@ -83,9 +103,10 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       const key = readKey(schema, input?.key);
 
       return db.transaction(() => {
-        const old = input.condition || input.returnOld ? readItem(table, key) : undefined;
+        const old = input.condition || input.returnOld || listener?.wants(table) ? readItem(table, key) : undefined;
         checkCondition(input.condition, old);
         db.deleteItem.run(table, key.partition, key.sort);
+        notify(schema, key, old, undefined);
         return input.returnOld ? old : undefined;
       });
     },
@@ -100,6 +121,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
         checkCondition(input.condition, old);
         const updated = applyChanges({ ...old, ...keyObject(schema, key) }, changes);
         writeItem(table, key, updated, 'Item size to update has exceeded the maximum allowed size');
+        notify(schema, key, old, updated);
         return updated;
       });
     },
@@ -138,10 +160,18 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       return readPage(schema, rows, limit);
     },
 
+    setTables(tables) {
+      schemas = schemasByName(tables);
+    },
+
     close() {
       db.close();
     },
   };
+}
+
+function schemasByName(tables: readonly KeySchema[]): Map<string, KeySchema> {
+  return new Map(tables.map((table) => [table.physicalName, table]));
 }
 
 /**

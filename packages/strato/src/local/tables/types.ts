@@ -2,6 +2,7 @@
  * The operations of a table store, in the document view that DynamoDB's
  * document client gives: items and keys are plain JavaScript values.
  */
+import type { TableModel } from '../../model/index.ts';
 
 /** An item: a JSON document of strings, numbers, booleans, nulls, lists and maps. */
 export type Item = Record<string, unknown>;
@@ -83,6 +84,26 @@ export interface Page {
   readonly lastKey?: Key;
 }
 
+/** One change of an item: no `oldItem` for an insert, no `newItem` for a delete. */
+export interface ItemChange {
+  /** Physical name of the table. */
+  readonly table: string;
+  readonly key: Key;
+  readonly oldItem?: Item;
+  readonly newItem?: Item;
+}
+
+/** Receives every write of the tables it wants, inside the write's transaction, as table change streams need. */
+export interface ItemChangeListener {
+  /** Returns whether changes of the table are wanted; the store reads the old item only for those. */
+  wants(table: string): boolean;
+  /** Called after the write, before the commit. Throwing rolls the write back and fails it with that error. */
+  onChange(change: ItemChange): void;
+}
+
+/** The part of a table model that the store needs: its name and key schema. */
+export type KeySchema = Pick<TableModel, 'physicalName' | 'partitionKey' | 'sortKey' | 'sortKeyType'>;
+
 /** Key-value tables with DynamoDB's semantics. Each method names the table by its physical name. */
 export interface TableStore {
   get(table: string, key: Key): Item | undefined;
@@ -94,5 +115,7 @@ export interface TableStore {
   update(table: string, input: UpdateInput): Item;
   query(table: string, input: QueryInput): Page;
   scan(table: string, input?: ScanInput): Page;
+  /** Replaces the set of tables, as after the config changed. Items of removed tables stay in the file. */
+  setTables(tables: readonly KeySchema[]): void;
   close(): void;
 }
