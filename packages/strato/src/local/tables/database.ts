@@ -94,7 +94,8 @@ export class TableDatabase {
     const cacheKey = `${operator}:${descending}:${hasStart}`;
     let statement = this.#queries.get(cacheKey);
     if (!statement) {
-      const start = hasStart ? (descending ? 'AND sk < @start' : 'AND sk > @start') : '';
+      let start = '';
+      if (hasStart) start = descending ? 'AND sk < @start' : 'AND sk > @start';
       statement = this.#db.prepare(
         `SELECT pk, sk, item, size FROM items WHERE table_name = @table AND pk = @pk ${SORT_CONDITIONS[operator]} ${start} ORDER BY sk ${descending ? 'DESC' : 'ASC'}`,
       );

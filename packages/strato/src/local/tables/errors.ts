@@ -1,7 +1,7 @@
 /**
  * Errors of the table store, named as DynamoDB names them so that a handler
- * sees the same `name` locally and on AWS. DynamoDB answers every one of them
- * with HTTP status 400.
+ * gets the same `name` locally and on AWS. DynamoDB returns each of them with
+ * HTTP status 400.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
  */
 
