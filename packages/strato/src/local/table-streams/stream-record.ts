@@ -1,0 +1,81 @@
+/**
+ * DynamoDB stream records, shaped as Lambda hands them to a function in a
+ * `DynamoDBStreamEvent`.
+ * @see https://docs.aws.amazon.com/amazondynamodbstreams/latest/APIReference/API_StreamRecord.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+ */
+import { randomBytes } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+
+import type { TableModel } from '../../model/index.ts';
+
+export type StreamViewType = NonNullable<TableModel['stream']>['viewType'];
+
+/** A change of one item, as the table store reports it inside the write's transaction. */
+export interface TableChange {
+  /** Physical name of the table. */
+  readonly table: string;
+  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly keys: Readonly<Record<string, unknown>>;
+  readonly oldImage?: Readonly<Record<string, unknown>>;
+  readonly newImage?: Readonly<Record<string, unknown>>;
+}
+
+export interface RecordContext {
+  readonly viewType: StreamViewType;
+  /** `arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>`. */
+  readonly streamArn: string;
+  readonly region: string;
+  /** Position in the table's stream; larger for later changes. */
+  readonly sequence: number;
+  /** When the change was made, in epoch milliseconds. */
+  readonly createdAt: number;
+}
+
+/**
+ * Sequence numbers are decimal strings that grow along the stream. Offsetting
+ * the position keeps them 21 digits long, as DynamoDB's are, so they also
+ * sort as text.
+ */
+const SEQUENCE_OFFSET = 100_000_000_000_000_000_000n;
+
+export function sequenceNumber(sequence: number): string {
+  return (SEQUENCE_OFFSET + BigInt(sequence)).toString();
+}
+
+/**
+ * Builds the record of a change. The view type decides which images appear:
+ * an INSERT never has an old image and a REMOVE never has a new one.
+ */
+export function buildStreamRecord(change: TableChange, context: RecordContext): DynamoDBRecord {
+  const { viewType } = context;
+  const keys = marshallImage(change.keys);
+  const oldImage = (viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') && change.oldImage ? marshallImage(change.oldImage) : undefined;
+  const newImage = (viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') && change.newImage ? marshallImage(change.newImage) : undefined;
+
+  return {
+    eventID: randomBytes(16).toString('hex'),
+    eventName: change.eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: context.region,
+    dynamodb: {
+      // Whole epoch seconds, as DynamoDB Streams gives it.
+      ApproximateCreationDateTime: Math.floor(context.createdAt / 1000),
+      Keys: keys,
+      ...(oldImage && { OldImage: oldImage }),
+      ...(newImage && { NewImage: newImage }),
+      SequenceNumber: sequenceNumber(context.sequence),
+      // NOTE: an estimate from the JSON size of keys and images; DynamoDB computes its own figure.
+      SizeBytes: Buffer.byteLength(JSON.stringify([keys, oldImage, newImage])),
+      StreamViewType: viewType,
+    },
+    eventSourceARN: context.streamArn,
+  } as DynamoDBRecord;
+}
+
+/** Turns an item into typed AttributeValues: numbers as `N` strings, null as `NULL`, lists as `L`, maps as `M`. */
+function marshallImage(item: Readonly<Record<string, unknown>>) {
+  return marshall(item, { removeUndefinedValues: true, convertEmptyValues: false });
+}
