@@ -41,7 +41,7 @@ export async function initiateAuth(context: PoolContext, input: Record<string, u
   if (flow === 'USER_PASSWORD_AUTH') return signInWithPassword(context, parameters);
   if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshTokens(context, parameters);
 
-  // NOTE: SRP, custom and choice-based flows are not served locally; clients must use USER_PASSWORD_AUTH.
+  // NOTE: SRP, custom and choice-based flows are not served locally, so clients must use USER_PASSWORD_AUTH.
   throw invalidParameter(`${flow} flow not enabled for this client`);
 }
 
