@@ -207,7 +207,10 @@ test('missing object and missing signature', async (t) => {
   const partial = await fetch(`${cloud.baseUrl}/_strato/s3/${BUCKET}/k?X-Amz-Signature=abc`);
 
   assert.equal(missing.status, 404);
-  assert.equal(await errorCode(missing), 'NoSuchKey');
+  const missingBody = await missing.text();
+  assert.match(missingBody, /<Code>NoSuchKey<\/Code>/);
+  // S3 names the missing key in a <Key> element of the error document.
+  assert.match(missingBody, /<Key>nothing-here<\/Key>/);
   assert.equal(unsigned.status, 403);
   assert.equal(await errorCode(unsigned), 'AccessDenied');
   assert.equal(partial.status, 400);

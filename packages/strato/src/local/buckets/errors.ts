@@ -44,8 +44,8 @@ export class S3Error extends Error {
   constructor(
     readonly code: S3ErrorCode,
     message: string,
-    /** The bucket or key the error is about, sent as `<Resource>` in the XML body. */
-    readonly resource?: string,
+    /** Extra elements of the XML body, as S3 adds them: `Key` to NoSuchKey, `BucketName` to NoSuchBucket. */
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = code;
@@ -54,18 +54,18 @@ export class S3Error extends Error {
 }
 
 export function noSuchBucket(bucket: string): S3Error {
-  return new S3Error('NoSuchBucket', `The specified bucket does not exist: "${bucket}". Declare it under a service's \`buckets\` in strato.config.ts.`, bucket);
+  return new S3Error('NoSuchBucket', `The specified bucket does not exist: "${bucket}". Declare it under a service's \`buckets\` in strato.config.ts.`, { BucketName: bucket });
 }
 
 export function noSuchKey(bucket: string, key: string): S3Error {
-  return new S3Error('NoSuchKey', `The specified key does not exist: "${key}" in bucket "${bucket}".`, key);
+  return new S3Error('NoSuchKey', `The specified key does not exist: "${key}" in bucket "${bucket}".`, { Key: key });
 }
 
 /** Renders the XML body S3 sends with an error response. */
 export function errorXml(error: S3Error, requestId: string): string {
-  const resource = error.resource === undefined ? '' : `<Resource>${escapeXml(error.resource)}</Resource>`;
+  const details = Object.entries(error.details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join('');
   return '<?xml version="1.0" encoding="UTF-8"?>\n'
-    + `<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message>${resource}<RequestId>${requestId}</RequestId></Error>`;
+    + `<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message>${details}<RequestId>${requestId}</RequestId></Error>`;
 }
 
 function escapeXml(text: string): string {

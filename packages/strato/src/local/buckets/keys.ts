@@ -24,7 +24,7 @@ export function validateKey(key: unknown): Buffer {
     throw new S3Error('InvalidArgument', `Invalid object key ${JSON.stringify(key)}: it is not valid Unicode (it has a lone surrogate).`);
   }
   if (bytes.length > MAX_KEY_BYTES) {
-    throw new S3Error('KeyTooLongError', `Your key is too long: ${bytes.length} bytes of UTF-8, the maximum is ${MAX_KEY_BYTES}.`, key.slice(0, 64) + '…');
+    throw new S3Error('KeyTooLongError', `Your key is too long: ${bytes.length} bytes of UTF-8, the maximum is ${MAX_KEY_BYTES}. Key starts with "${key.slice(0, 64)}".`);
   }
   return bytes;
 }
