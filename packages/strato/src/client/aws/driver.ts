@@ -3,22 +3,21 @@
  * region and credentials that Lambda gives the function. Loaded only outside
  * the local cloud.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-
 import type { Driver } from '../protocol.ts';
-import { createBucketOperations } from './s3-operations.ts';
 import { createTableOperations } from './dynamodb-operations.ts';
+import { createBucketOperations } from './s3-operations.ts';
+import { loadAwsSdk } from './sdk.ts';
 
 /** Operations of one resource kind, by the name the clients send. */
 export type OperationTable = Readonly<Record<string, (resource: string, input: never) => Promise<unknown>>>;
 
-export function createAwsDriver(): Driver {
+export async function createAwsDriver(): Promise<Driver> {
+  const sdk = await loadAwsSdk();
+
   // A custom endpoint (AWS_ENDPOINT_URL, as for an emulator on 127.0.0.1) has
   // no bucket subdomains, so S3 requests then name the bucket in the path.
   const customEndpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-  const s3 = new S3Client({
+  const s3 = new sdk.s3.S3Client({
     forcePathStyle: customEndpoint !== undefined,
     // With the SDK's default (WHEN_SUPPORTED), a presigned PUT URL carries the
     // CRC32 checksum of an empty body, so S3 would reject every real upload.
@@ -26,11 +25,11 @@ export function createAwsDriver(): Driver {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   // Attributes set to undefined are left out, as the local store leaves them out of its JSON.
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const documents = sdk.documents.DynamoDBDocumentClient.from(new sdk.dynamodb.DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
   const operations: Readonly<Record<string, OperationTable>> = {
-    bucket: createBucketOperations(s3),
-    table: createTableOperations(documents),
+    bucket: createBucketOperations(sdk, s3),
+    table: createTableOperations(sdk, documents),
   };
 
   return {

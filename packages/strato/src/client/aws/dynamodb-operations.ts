@@ -4,19 +4,11 @@
  * names, so the driver learns each table's key schema with one
  * DescribeTable call, kept for the life of the execution environment.
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 import type { Item, ItemCondition, Key, PageOutput, QueryRequest } from '../protocol.ts';
 import type { OperationTable } from './driver.ts';
+import type { AwsSdk } from './sdk.ts';
 import { conditionExpression, keyConditionExpression, mergePlaceholders, updateExpression, type KeyNames } from './expressions.ts';
 
 interface PutRequest { readonly item: Item; readonly condition?: ItemCondition; readonly returnOld?: boolean }
@@ -24,14 +16,15 @@ interface DeleteRequest { readonly key: Key; readonly condition?: ItemCondition;
 interface UpdateRequest { readonly key: Key; readonly changes: Readonly<Record<string, unknown>>; readonly condition?: ItemCondition }
 interface ScanRequest { readonly limit?: number; readonly startKey?: Key }
 
-export function createTableOperations(documents: DynamoDBDocumentClient): OperationTable {
+export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentClient): OperationTable {
+  const { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } = sdk.documents;
   const keySchemas = new Map<string, Promise<KeyNames>>();
 
   // NOTE: this needs dynamodb:DescribeTable on the table, on top of the item actions.
   const keyNamesOf = (table: string): Promise<KeyNames> => {
     let names = keySchemas.get(table);
     if (!names) {
-      names = describeKeys(documents, table);
+      names = describeKeys(sdk, documents, table);
       // A failed lookup is not kept, so the next call tries again.
       names.catch(() => keySchemas.delete(table));
       keySchemas.set(table, names);
@@ -113,8 +106,8 @@ export function createTableOperations(documents: DynamoDBDocumentClient): Operat
   };
 }
 
-async function describeKeys(documents: DynamoDBDocumentClient, table: string): Promise<KeyNames> {
-  const output = await documents.send(new DescribeTableCommand({ TableName: table }));
+async function describeKeys(sdk: AwsSdk, documents: DynamoDBDocumentClient, table: string): Promise<KeyNames> {
+  const output = await documents.send(new sdk.dynamodb.DescribeTableCommand({ TableName: table }));
   const schema = output.Table?.KeySchema ?? [];
   const partitionKey = schema.find((element) => element.KeyType === 'HASH')?.AttributeName;
   if (partitionKey === undefined) {

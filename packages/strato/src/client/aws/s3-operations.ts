@@ -1,18 +1,11 @@
 /**
  * Bucket operations on S3, returning the shapes of the local router.
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 import type { GetObjectOutput, ListObjectsOutput, ListObjectsRequest, ObjectAttributesOutput, PresignRequest } from '../protocol.ts';
 import type { OperationTable } from './driver.ts';
+import type { AwsSdk } from './sdk.ts';
 
 /** The AWS SDK's default lifetime of a presigned URL, in seconds. */
 const PRESIGN_DEFAULT_SECONDS = 900;
@@ -24,7 +17,10 @@ interface PutRequest {
   readonly metadata?: Record<string, string>;
 }
 
-export function createBucketOperations(s3: S3Client): OperationTable {
+export function createBucketOperations(sdk: AwsSdk, s3: S3Client): OperationTable {
+  const { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } = sdk.s3;
+  const { getSignedUrl } = sdk.presigner;
+
   return {
     async put(bucket: string, input: PutRequest): Promise<Pick<ObjectAttributesOutput, 'key' | 'etag' | 'size'>> {
       const output = await s3.send(new PutObjectCommand({
