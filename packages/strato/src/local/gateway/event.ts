@@ -31,8 +31,14 @@ export interface ApiIdentity {
   readonly port: number;
 }
 
+/** The verified token of a route with a JWT authorizer, as `requestContext.authorizer.jwt` carries it. */
+export interface JwtContext {
+  readonly claims: Readonly<Record<string, string>>;
+  readonly scopes: readonly string[] | null;
+}
+
 /** Builds the event for one request that matched a route. */
-export function buildHttpEvent(parsed: ParsedRequest, match: RouteMatch, api: ApiIdentity): APIGatewayProxyEventV2 {
+export function buildHttpEvent(parsed: ParsedRequest, match: RouteMatch, api: ApiIdentity, jwt?: JwtContext): APIGatewayProxyEventV2 {
   const { request, path, rawQueryString, body, requestId, epochMs } = parsed;
   const { headers, cookies } = collectHeaders(request.rawHeaders);
   const sourceIp = clientAddress(request);
@@ -65,6 +71,7 @@ export function buildHttpEvent(parsed: ParsedRequest, match: RouteMatch, api: Ap
       stage: '$default',
       time: formatRequestTime(epochMs),
       timeEpoch: epochMs,
+      ...(jwt && { authorizer: { jwt: { claims: { ...jwt.claims }, scopes: jwt.scopes === null ? null : [...jwt.scopes] } } }),
     },
     isBase64Encoded: false,
   };

@@ -20,6 +20,8 @@ export const GATEWAY_ERRORS = {
   notFound: jsonAnswer(404, 'Not Found'),
   /** The function threw, timed out, crashed or returned a malformed response. */
   internalError: jsonAnswer(500, 'Internal Server Error'),
+  /** The route requires a token and the request has none, or an invalid one. */
+  unauthorized: jsonAnswer(401, 'Unauthorized'),
   /** The function was throttled. */
   tooManyRequests: jsonAnswer(429, 'Too Many Requests'),
   /** The integration did not respond within the HTTP API's 30-second limit; the function may still be running. */

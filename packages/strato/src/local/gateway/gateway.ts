@@ -3,14 +3,14 @@
  * routes as an API Gateway HTTP API does, plus the local cloud's own
  * endpoints mounted under path prefixes (presigned bucket URLs and the like).
  */
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { AppModel } from '../../model/index.ts';
+import type { AppModel, RouteModel } from '../../model/index.ts';
 import { silentLogger, type Logger } from '../../observe/logger.ts';
 import { ServiceError, type InvokeResult, type Invoker } from '../../runtime/types.ts';
 import { compileCors, type CorsPolicy } from './cors.ts';
-import { buildHttpEvent, type ApiIdentity, type ParsedRequest } from './event.ts';
+import { buildHttpEvent, type ApiIdentity, type JwtContext, type ParsedRequest } from './event.ts';
 import { GATEWAY_ERRORS, sendGatewayError, type GatewayErrorAnswer } from './gateway-errors.ts';
 import { toHttpResponse, type HttpResponse } from './integration-response.ts';
 import { readRequestBody } from './request-body.ts';
@@ -31,8 +31,21 @@ export const GATEWAY_LIMITS = Object.freeze({
 export interface GatewayMount {
   /** Prefix of the raw request URL, such as `/_strato/s3/`. */
   readonly prefix: string;
-  handle(request: IncomingMessage, response: ServerResponse): void | Promise<void>;
+  handle(request: IncomingMessage, response: ServerResponse): unknown;
 }
+
+/** The outcome of a JWT authorizer for one request. */
+export type AuthorizerResult =
+  | { readonly ok: true; readonly jwt: JwtContext }
+  | { readonly ok: false; readonly status: number; readonly body: { readonly message: string } };
+
+/** Checks the token of a request to a route that has `auth`, as an HTTP API's JWT authorizer does. */
+export interface RouteAuthorizer {
+  authorize(route: Pick<RouteModel, 'auth'>, headers: IncomingHttpHeaders): Promise<AuthorizerResult>;
+}
+
+/** Serves a request that matched no route, such as a site's files; resolves false when it has nothing for it. */
+export type FallbackHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 export interface GatewayOptions {
   readonly app: AppModel;
@@ -51,6 +64,10 @@ export interface GatewayOptions {
   readonly integrationTimeoutMs?: number;
   /** @default 10485760, the HTTP API payload quota */
   readonly maxBodyBytes?: number;
+  /** Checks tokens for routes with `auth`. Without it, such routes reject every request with 401. */
+  readonly authorizer?: RouteAuthorizer;
+  /** Serves requests that match no route before the gateway sends 404. */
+  readonly fallback?: FallbackHandler;
 }
 
 /** Raised when the gateway cannot listen because another program uses the port. */
@@ -152,8 +169,7 @@ export class Gateway {
 
     const match = this.routes.match(method, path);
     if (!match) {
-      request.resume();
-      this.sendError(response, GATEWAY_ERRORS.notFound, requestId, method, path);
+      this.handleUnmatched(request, response, requestId, method, path);
       return;
     }
 
@@ -163,14 +179,58 @@ export class Gateway {
         else response.destroy();
         return;
       }
-      this.invokeRoute({ request, path, rawQueryString, body: result.body, requestId, epochMs }, match, response);
+      const parsed = { request, path, rawQueryString, body: result.body, requestId, epochMs };
+      if (match.auth) this.authorizeThenInvoke(parsed, match, response);
+      else this.invokeRoute(parsed, match, response, undefined);
     }, (error: unknown) => {
       this.logger.error('reading the body of %s %s failed: %s', method, path, error);
       this.sendError(response, GATEWAY_ERRORS.internalError, requestId, method, path);
     });
   }
 
-  private invokeRoute(parsed: ParsedRequest, match: RouteMatch, response: ServerResponse): void {
+  private handleUnmatched(request: IncomingMessage, response: ServerResponse, requestId: string, method: string, path: string): void {
+    const fallback = this.options.fallback;
+    if (!fallback) {
+      request.resume();
+      this.sendError(response, GATEWAY_ERRORS.notFound, requestId, method, path);
+      return;
+    }
+
+    fallback(request, response).then((served) => {
+      if (served) return;
+      request.resume();
+      this.sendError(response, GATEWAY_ERRORS.notFound, requestId, method, path);
+    }, (error: unknown) => {
+      this.logger.error('%s %s failed in the fallback handler (request %s): %s', method, path, requestId, error);
+      this.sendError(response, GATEWAY_ERRORS.internalError, requestId, method, path);
+    });
+  }
+
+  /** Runs the JWT authorizer before the integration, as an HTTP API does for a route with `auth`. */
+  private authorizeThenInvoke(parsed: ParsedRequest, match: RouteMatch, response: ServerResponse): void {
+    const { request, requestId, path } = parsed;
+    const method = request.method ?? 'GET';
+    const authorizer = this.options.authorizer;
+    if (!authorizer) {
+      this.logger.warn('%s %s: route "%s" requires a token, and the application declares no auth, so the request gets 401.', method, path, match.routeKey);
+      this.sendError(response, GATEWAY_ERRORS.unauthorized, requestId, method, path);
+      return;
+    }
+
+    authorizer.authorize(match, request.headers).then((result) => {
+      if (result.ok) {
+        this.invokeRoute(parsed, match, response, result.jwt);
+        return;
+      }
+      const answer = { status: result.status, contentType: 'application/json', body: JSON.stringify(result.body) };
+      this.sendError(response, answer, requestId, method, path);
+    }, (error: unknown) => {
+      this.logger.error('%s %s: the JWT authorizer failed (request %s): %s', method, path, requestId, error);
+      this.sendError(response, GATEWAY_ERRORS.internalError, requestId, method, path);
+    });
+  }
+
+  private invokeRoute(parsed: ParsedRequest, match: RouteMatch, response: ServerResponse, jwt: JwtContext | undefined): void {
     const { request, requestId, path } = parsed;
     const method = request.method ?? 'GET';
     let answered = false;
@@ -196,7 +256,7 @@ export class Gateway {
     };
 
     try {
-      const event = buildHttpEvent(parsed, match, this.api);
+      const event = buildHttpEvent(parsed, match, this.api, jwt);
       this.options.invoker.invoke(match.fn, event).then(onResult, onFailure);
     } catch (error) {
       onFailure(error);
@@ -208,7 +268,7 @@ export class Gateway {
     const method = request.method ?? 'GET';
 
     if (!result.ok) {
-      this.logger.verbose('%s %s: function %s failed with %s: %s', method, path, match.fn.id, result.error.errorType, result.error.errorMessage);
+      this.logger.warn('%s %s: function %s failed (request %s), so the client gets 500: %s: %s', method, path, match.fn.id, result.requestId, result.error.errorType, result.error.errorMessage);
       this.sendError(response, GATEWAY_ERRORS.internalError, requestId, method, path);
       return;
     }

@@ -17,6 +17,8 @@ export const DEFAULT_ROUTE_KEY = '$default';
 export interface RouteMatch {
   readonly routeKey: string;
   readonly fn: FunctionModel;
+  /** The route's authorizer settings, when it requires a token. */
+  readonly auth: RouteModel['auth'];
   /** Decoded path parameters; undefined when the route has none. */
   readonly pathParameters: Record<string, string> | undefined;
 }
@@ -30,6 +32,7 @@ interface DynamicRoute {
   readonly method: string;
   readonly routeKey: string;
   readonly fn: FunctionModel;
+  readonly auth: RouteModel['auth'];
   readonly segments: readonly Segment[];
 }
 
@@ -52,15 +55,15 @@ export class RouteTable {
       if (!fn) throw new Error(`route "${route.routeKey}" names function "${route.functionId}", which the model does not declare.`);
 
       if (route.routeKey === DEFAULT_ROUTE_KEY) {
-        defaultRoute = { routeKey: DEFAULT_ROUTE_KEY, fn, pathParameters: undefined };
+        defaultRoute = { routeKey: DEFAULT_ROUTE_KEY, fn, auth: route.auth, pathParameters: undefined };
         continue;
       }
 
       const segments = parseTemplate(route.path);
       if (segments.every((segment) => segment.kind === 'literal')) {
-        this.staticRoutes.set(`${route.method} ${route.path}`, { routeKey: route.routeKey, fn, pathParameters: undefined });
+        this.staticRoutes.set(`${route.method} ${route.path}`, { routeKey: route.routeKey, fn, auth: route.auth, pathParameters: undefined });
       } else {
-        this.dynamicRoutes.push({ method: route.method, routeKey: route.routeKey, fn, segments });
+        this.dynamicRoutes.push({ method: route.method, routeKey: route.routeKey, fn, auth: route.auth, segments });
       }
     }
 
@@ -78,7 +81,7 @@ export class RouteTable {
       for (const route of this.dynamicRoutes) {
         if (route.method !== method && route.method !== 'ANY') continue;
         const pathParameters = matchSegments(route.segments, parts);
-        if (pathParameters) return { routeKey: route.routeKey, fn: route.fn, pathParameters };
+        if (pathParameters) return { routeKey: route.routeKey, fn: route.fn, auth: route.auth, pathParameters };
       }
     }
 
