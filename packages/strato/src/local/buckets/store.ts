@@ -132,7 +132,7 @@ export class BucketStore {
   async getStream(bucket: string, key: string, selectRange?: (size: number) => ByteRange | undefined): Promise<{ info: ObjectInfo; body: Readable; range?: ByteRange }> {
     return this.withContentFile(bucket, key, async (row, file) => {
       const range = selectRange?.(row.size);
-      // Opening the file first pins this version: a concurrent put may unlink it, the open handle still reads it.
+      // Opening the file pins this version, because an open handle still reads a file that a concurrent put unlinks.
       const handle = await open(file, 'r');
       return { info: toObjectInfo(bucket, row), body: handle.createReadStream(range ?? {}), range };
     });
