@@ -56,6 +56,7 @@ export class LocalUserPool {
   readonly #db: UserPoolDatabase;
   readonly #context: PoolContext;
   #endpoint: string;
+  #issuer: string;
 
   private constructor(db: UserPoolDatabase, context: PoolContext, jwks: JSONWebKeySet, endpoint: string) {
     this.#db = db;
@@ -64,6 +65,7 @@ export class LocalUserPool {
     this.clientId = context.clientId;
     this.jwks = jwks;
     this.#endpoint = endpoint;
+    this.#issuer = `${endpoint}/${this.poolId}`;
   }
 
   /** Opens the pool in `stateDir`, creating its ids and signing key on first use. */
@@ -102,7 +104,7 @@ export class LocalUserPool {
 
   /** The `iss` of every token: the endpoint and the pool id, as Cognito's `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
   get issuer(): string {
-    return `${this.#endpoint}/${this.poolId}`;
+    return this.#issuer;
   }
 
   get audience(): TokenAudience {
@@ -112,6 +114,7 @@ export class LocalUserPool {
   /** Sets the URL clients reach the pool at; tokens issued earlier keep their old issuer and stop passing the authorizer. */
   setEndpoint(endpoint: string): void {
     this.#endpoint = trimSlash(endpoint);
+    this.#issuer = `${this.#endpoint}/${this.poolId}`;
   }
 
   /**
