@@ -16,6 +16,7 @@ import { findFunction, type AppModel } from '../model/index.ts';
 import { createLogger, type Logger, type LogLevel, type LogSink } from '../observe/logger.ts';
 import { FunctionRuntime, RUNTIME_DEFAULTS, type ResourceCall, type ResourceRouter } from '../runtime/index.ts';
 import { AsyncInvoker } from './async/index.ts';
+import { openLocalAuth, type LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
 import { Gateway } from './gateway/index.ts';
 import { createResourceRouter } from './router/index.ts';
@@ -44,6 +45,8 @@ export interface LocalCloudParts {
   readonly tables: TableStore;
   readonly asyncInvoker: AsyncInvoker;
   readonly presigner: Presigner;
+  /** The user pool and JWT authorizer, present when the application declares `auth`. */
+  readonly auth: LocalAuth | undefined;
 }
 
 export class LocalCloud {
@@ -77,6 +80,7 @@ export class LocalCloud {
     const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, logger });
 
     let gateway: Gateway | undefined;
+    let auth: LocalAuth | undefined;
     try {
       // Bucket changes become S3 events, queued durably as asynchronous invocations.
       const notifier = new BucketNotifier({ buckets: app.buckets, queue: asyncInvoker, region: RUNTIME_DEFAULTS.region });
@@ -85,6 +89,9 @@ export class LocalCloud {
       const presigner = new Presigner({ stateDir, baseUrl: () => gateway?.url ?? 'http://127.0.0.1', region: RUNTIME_DEFAULTS.region });
       routerSlot.router = createResourceRouter({ app, buckets, tables, presigner });
 
+      // The user pool is served on the gateway's port under /_strato/cognito, and its authorizer guards routes with `auth`.
+      auth = app.auth ? await openLocalAuth({ auth: app.auth, stateDir: path.join(stateDir, 'auth'), logger }) : undefined;
+
       gateway = await Gateway.start({
         app,
         invoker: runtime,
@@ -92,17 +99,21 @@ export class LocalCloud {
         host: options.host,
         accountId: RUNTIME_DEFAULTS.accountId,
         logger,
-        mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger })],
+        mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger }), ...(auth ? [auth.mount] : [])],
+        authorizer: auth?.authorizer,
       });
+      auth?.attach(gateway.url);
 
-      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner }, routerSlot, logger);
+      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth }, routerSlot, logger);
     } catch (error) {
+      auth?.close();
       await asyncInvoker.close();
       await runtime.close();
       throw error;
     }
 
     logger.info('Local cloud of "%s" is ready: API %s, state in %s', app.name, cloud.url, stateDir);
+    if (auth) logger.info('User pool %s, app client %s, SDK endpoint %s', auth.pool.poolId, auth.pool.clientId, auth.pool.endpoint);
     return cloud;
   }
 
@@ -143,12 +154,13 @@ export class LocalCloud {
   }
 
   private async stopParts(): Promise<void> {
-    const { gateway, asyncInvoker, runtime, buckets, tables } = this.parts;
+    const { gateway, asyncInvoker, runtime, buckets, tables, auth } = this.parts;
     await gateway.close();
     await asyncInvoker.close();
     await runtime.close();
     buckets.close();
     tables.close();
+    auth?.close();
     this.logger.verbose('Local cloud of "%s" stopped.', this.currentApp.name);
   }
 }
