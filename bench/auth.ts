@@ -1,11 +1,12 @@
 /**
- * Auth benchmark: sign-ins per second through the AWS SDK against the local
- * user pool, and JWT verifications per second in the gateway's authorizer,
- * with and without its cache of verified tokens.
+ * Auth benchmark. It measures sign-ins per second through the AWS SDK
+ * against the local user pool and JWT verifications per second in the
+ * gateway's authorizer, with and without its cache of verified tokens. It
+ * also compares the gateway with the authorizer on and the same route without it.
  *
  * Run alone with `npx tsx bench/auth.ts`; `run()` returns the report lines.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import { pathToFileURL } from 'node:url';
 import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 
 import { COGNITO_PATH_PREFIX, createJwtAuthorizer, createUserPoolHandler, LocalUserPool } from '../packages/strato/src/local/auth/index.ts';
-import type { AuthModel } from '../packages/strato/src/model/index.ts';
+import { Gateway } from '../packages/strato/src/local/gateway/index.ts';
+import { resolveApp, type AuthModel } from '../packages/strato/src/model/index.ts';
+import type { InvokeResult, Invoker } from '../packages/strato/src/runtime/index.ts';
 
 const AUTH: AuthModel = {
   physicalName: 'bench-users',
@@ -27,6 +30,8 @@ const SIGN_INS = 100;
 const SIGN_IN_CONCURRENCY = 8;
 const DISTINCT_TOKENS = 1_000;
 const CACHED_CHECKS = 200_000;
+const GATEWAY_REQUESTS = 3_000;
+const GATEWAY_CONNECTIONS = 10;
 
 export async function run(): Promise<string[]> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'strato-bench-auth-'));
@@ -48,7 +53,9 @@ export async function run(): Promise<string[]> {
     const lines = [`auth: ${availableParallelism()} cores, Node ${process.version}; passwords hashed with scrypt N=16384 r=8 p=1 on libuv's ${process.env.UV_THREADPOOL_SIZE ?? 4} threads`];
     lines.push(await measureSignIns(signIn, 1));
     lines.push(await measureSignIns(signIn, SIGN_IN_CONCURRENCY));
-    lines.push(...(await measureVerifications(pool, signIn)));
+    const verifications = await measureVerifications(pool, signIn);
+    lines.push(...verifications.lines);
+    lines.push(...(await measureGatewayOverhead(pool, verifications.token, stateDir)));
     return lines;
   } finally {
     client.destroy();
@@ -59,7 +66,7 @@ export async function run(): Promise<string[]> {
   }
 }
 
-/** Signs in `SIGN_INS` times with `concurrency` requests in flight; each sign-in runs one scrypt and signs two RS256 tokens. */
+/** Signs in `SIGN_INS` times with `concurrency` requests in flight. Each sign-in runs one scrypt and signs two RS256 tokens. */
 async function measureSignIns(signIn: () => Promise<unknown>, concurrency: number): Promise<string> {
   await signIn();
   let remaining = SIGN_INS;
@@ -78,7 +85,7 @@ async function measureSignIns(signIn: () => Promise<unknown>, concurrency: numbe
  * Verifies distinct tokens once each (an RS256 signature check each), then
  * the same tokens again many times (served from the authorizer's cache).
  */
-async function measureVerifications(pool: LocalUserPool, signIn: () => Promise<{ AuthenticationResult?: { AccessToken?: string; RefreshToken?: string } }>): Promise<string[]> {
+async function measureVerifications(pool: LocalUserPool, signIn: () => Promise<{ AuthenticationResult?: { AccessToken?: string; RefreshToken?: string } }>): Promise<{ lines: string[]; token: string }> {
   const route = { auth: { scopes: [] } };
   const { RefreshToken } = (await signIn()).AuthenticationResult!;
 
@@ -101,10 +108,71 @@ async function measureVerifications(pool: LocalUserPool, signIn: () => Promise<{
   for (let index = 0; index < CACHED_CHECKS; index += 1) await authorizer.authorize(route, { authorization: `Bearer ${tokens[index % tokens.length]}` });
   const hotSeconds = (performance.now() - hotStarted) / 1000;
 
-  return [
+  const lines = [
     `  token verifications, RS256 signature checked: ${rate(DISTINCT_TOKENS / coldSeconds)}/s`,
     `  token verifications, served from the cache of verified tokens: ${rate(CACHED_CHECKS / hotSeconds)}/s`,
   ];
+  return { lines, token: tokens[0]! };
+}
+
+/** An invoker that returns a fixed payload in process, so the numbers show the gateway and the authorizer alone. */
+const fixedInvoker: Invoker = {
+  invoke: async (): Promise<InvokeResult> => ({ ok: true, requestId: 'bench', payload: { ok: true } }),
+};
+
+/**
+ * Sends the same requests through the gateway to a route without auth and to
+ * one with auth (a token already in the authorizer's cache after the first
+ * request), with `GATEWAY_CONNECTIONS` requests in flight.
+ */
+async function measureGatewayOverhead(pool: LocalUserPool, token: string, appDir: string): Promise<string[]> {
+  // The model needs the handler file to exist, although the fixed invoker never loads it.
+  writeFileSync(path.join(appDir, 'hello.mjs'), 'export const handler = async () => ({ ok: true });\n');
+  const app = resolveApp({
+    name: 'bench',
+    auth: {},
+    services: { api: { functions: { hello: { handler: 'hello.handler' } }, routes: { 'GET /open': 'hello', 'GET /guarded': { function: 'hello', auth: true } } } },
+  }, appDir);
+  const gateway = await Gateway.start({ app, invoker: fixedInvoker, authorizer: createJwtAuthorizer(pool) });
+
+  try {
+    const openRoute = { url: `${gateway.url}/open`, headers: {} };
+    const guardedRoute = { url: `${gateway.url}/guarded`, headers: { authorization: `Bearer ${token}` } };
+    // A first round of each warms up the JIT and the connections, so the order of the two does not matter.
+    await measureRoute(openRoute);
+    await measureRoute(guardedRoute);
+    const open = await measureRoute(openRoute);
+    const guarded = await measureRoute(guardedRoute);
+    return [
+      `  gateway, route without auth: ${rate(open.perSecond)} requests/s, p50 ${open.p50.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms`,
+      `  gateway, same route with the JWT authorizer: ${rate(guarded.perSecond)} requests/s (${((guarded.perSecond / open.perSecond) * 100).toFixed(0)}%), p50 ${guarded.p50.toFixed(2)} ms, p99 ${guarded.p99.toFixed(2)} ms`,
+    ];
+  } finally {
+    await gateway.close();
+  }
+}
+
+async function measureRoute({ url, headers }: { url: string; headers: Record<string, string> }): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const check = await fetch(url, { headers });
+  if (check.status !== 200) throw new Error(`GET ${url} returned ${check.status}: ${await check.text()}`);
+
+  const latencies: number[] = [];
+  let remaining = GATEWAY_REQUESTS;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: GATEWAY_CONNECTIONS }, async () => {
+    while (remaining > 0) {
+      remaining -= 1;
+      const sent = performance.now();
+      const response = await fetch(url, { headers });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - sent);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+
+  latencies.sort((a, b) => a - b);
+  const percentile = (fraction: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))]!;
+  return { perSecond: GATEWAY_REQUESTS / seconds, p50: percentile(0.5), p99: percentile(0.99) };
 }
 
 function rate(value: number): string {
