@@ -88,13 +88,28 @@ test('unknown user is not found', async () => {
 });
 
 test('five wrong passwords lock the user out', async () => {
-  await createConfirmedUser(fixture, 'carla');
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    assert.equal((await rejection(initiateAuth('USER_PASSWORD_AUTH', { USERNAME: 'carla', PASSWORD: 'Wrong-Passw0rd' }))).message, 'Incorrect username or password.');
+  // A stopped clock keeps the lockout from running out during the test.
+  let now = Date.now();
+  const clocked = await startPool({ now: () => now });
+  const attempt = (password: string) => clocked.client.send(new InitiateAuthCommand({
+    ClientId: clocked.pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'carla', PASSWORD: password },
+  }));
+  try {
+    await createConfirmedUser(clocked, 'carla');
+    for (let failure = 0; failure < 5; failure += 1) {
+      assert.equal((await rejection(attempt('Wrong-Passw0rd'))).message, 'Incorrect username or password.');
+    }
+
+    // Cognito: locked out for one second after five failures, even with the right password.
+    const locked = await rejection(attempt(PASSWORD));
+    assert.equal(locked.name, 'NotAuthorizedException');
+    assert.equal(locked.message, 'Password attempts exceeded');
+
+    now += 1000;
+    assert.ok((await attempt(PASSWORD)).AuthenticationResult?.AccessToken);
+  } finally {
+    await clocked.close();
   }
-  const locked = await rejection(initiateAuth('USER_PASSWORD_AUTH', { USERNAME: 'carla', PASSWORD }));
-  assert.equal(locked.name, 'NotAuthorizedException');
-  assert.equal(locked.message, 'Password attempts exceeded');
 });
 
 test('missing auth parameters are invalid', async () => {

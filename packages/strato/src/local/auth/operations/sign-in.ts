@@ -20,9 +20,14 @@ const AUTH_FLOWS = [
   'USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH',
 ];
 
-/** Failed sign-ins in a row before the user is locked out for a while, as Cognito does after five. */
-const MAX_FAILED_SIGN_INS = 5;
-const LOCKOUT_MS = 60_000;
+/**
+ * Cognito's lockout: after five failed sign-ins in a row the user is locked
+ * out for one second, and each further failure doubles that, up to about 15 minutes.
+ * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
+ */
+const FAILURES_BEFORE_LOCKOUT = 5;
+const FIRST_LOCKOUT_MS = 1000;
+const MAX_LOCKOUT_MS = 15 * 60_000;
 
 /** A NEW_PASSWORD_REQUIRED session lasts three minutes, Cognito's default for authentication sessions. */
 const CHALLENGE_SESSION_MS = 3 * 60_000;
@@ -73,8 +78,9 @@ async function signInWithPassword(context: PoolContext, parameters: Record<strin
 
 function recordFailedSignIn(context: PoolContext, user: UserRow): void {
   const failures = user.failed_sign_ins + 1;
-  const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? context.now() + LOCKOUT_MS : 0;
-  context.db.updateSignInFailures.run(lockedUntil > 0 ? 0 : failures, lockedUntil, user.sub);
+  const excess = failures - FAILURES_BEFORE_LOCKOUT;
+  const lockedUntil = excess >= 0 ? context.now() + Math.min(FIRST_LOCKOUT_MS * 2 ** excess, MAX_LOCKOUT_MS) : 0;
+  context.db.updateSignInFailures.run(failures, lockedUntil, user.sub);
 }
 
 async function refreshTokens(context: PoolContext, parameters: Record<string, unknown>) {
