@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import type { TableStore } from '../../src/local/tables/index.ts';
 import { appWithStream, InProcessInvoker, openStreams, TABLE, tempStateDir } from './helpers.ts';
 
-function insert(streams: { onChange: (change: never) => void }, id: number): void {
-  streams.onChange({ table: TABLE, eventName: 'INSERT', keys: { owner: 'ana', id: `p${id}` }, newImage: { owner: 'ana', id: `p${id}`, n: id } } as never);
+function insert(store: TableStore, id: number): void {
+  store.put(TABLE, { item: { owner: 'ana', id: `p${id}`, n: id } });
 }
 
 function idsOf(invoker: InProcessInvoker): string[] {
@@ -19,16 +20,16 @@ function idsOf(invoker: InProcessInvoker): string[] {
 test('consumer gets records in order, in batches of batchSize', async () => {
   const state = tempStateDir();
   const invoker = new InProcessInvoker();
-  const { streams, nextOutcome } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 4 }), invoker });
+  const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 4 }), invoker });
 
-  for (let id = 1; id <= 10; id++) insert(streams, id);
+  for (let id = 1; id <= 10; id++) insert(store, id);
   let delivered = 0;
   while (delivered < 10) {
     const outcome = await nextOutcome();
     assert.equal(outcome.type, 'succeeded');
     delivered += outcome.records;
   }
-  await streams.close();
+  await close();
   state.remove();
 
   assert.deepEqual(idsOf(invoker), Array.from({ length: 10 }, (_, i) => `p${i + 1}`));
@@ -43,17 +44,17 @@ test('a failing batch is retried before later records', async () => {
     calls++;
     if (calls === 1) throw new Error('table busy');
   };
-  const { streams, nextOutcome } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 2 }), invoker });
+  const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 2 }), invoker });
 
-  insert(streams, 1);
-  insert(streams, 2);
+  insert(store, 1);
+  insert(store, 2);
   const retry = await nextOutcome();
   assert.equal(retry.type, 'retrying');
   assert.equal(retry.type === 'retrying' && retry.error, 'Error: table busy');
   assert.equal((await nextOutcome()).type, 'succeeded');
-  insert(streams, 3);
+  insert(store, 3);
   assert.equal((await nextOutcome()).type, 'succeeded');
-  await streams.close();
+  await close();
   state.remove();
 
   // The failed batch comes again, whole, then the next record.
@@ -67,7 +68,7 @@ test('a batch out of retries goes to the on-failure queue', async () => {
     if (event.Records.some((record) => record.dynamodb!.Keys!.id!.S === 'p1')) throw new TypeError('cannot read p1');
   };
   const sent: { queueId: string; body: string }[] = [];
-  const { streams, nextOutcome } = openStreams({
+  const { store, streams, nextOutcome, close } = openStreams({
     stateDir: state.dir,
     app: appWithStream('NEW_IMAGE', { batchSize: 1, maxRetryAttempts: 2, onFailure: { queue: 'failures' } }),
     invoker,
@@ -76,12 +77,12 @@ test('a batch out of retries goes to the on-failure queue', async () => {
     accountId: '123456789012',
   });
 
-  insert(streams, 1);
-  insert(streams, 2);
+  insert(store, 1);
+  insert(store, 2);
   const outcomes = [await nextOutcome(), await nextOutcome(), await nextOutcome(), await nextOutcome()];
   assert.deepEqual(outcomes.map((outcome) => outcome.type), ['retrying', 'retrying', 'abandoned', 'succeeded']);
   const abandoned = streams.listAbandoned();
-  await streams.close();
+  await close();
   state.remove();
 
   // One first attempt and two retries, then the next record.
@@ -111,12 +112,12 @@ test('batchItemFailures retries from the first failed record', async () => {
     calls++;
     return calls === 1 ? { batchItemFailures: [{ itemIdentifier: event.Records[2]!.dynamodb!.SequenceNumber }] } : { batchItemFailures: [] };
   };
-  const { streams, nextOutcome } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 4, reportBatchItemFailures: true }), invoker });
+  const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 4, reportBatchItemFailures: true }), invoker });
 
-  for (let id = 1; id <= 4; id++) insert(streams, id);
+  for (let id = 1; id <= 4; id++) insert(store, id);
   assert.equal((await nextOutcome()).type, 'retrying');
   assert.equal((await nextOutcome()).type, 'succeeded');
-  await streams.close();
+  await close();
   state.remove();
 
   assert.deepEqual(invoker.events.map((event) => event.Records.map((record) => record.dynamodb!.Keys!.id!.S)), [['p1', 'p2', 'p3', 'p4'], ['p3', 'p4']]);
@@ -128,15 +129,15 @@ test('bisectBatchOnError splits a failing batch down to the bad record', async (
   invoker.handler = (event) => {
     if (event.Records.some((record) => record.dynamodb!.Keys!.id!.S === 'p3')) throw new Error('bad record p3');
   };
-  const { streams, nextOutcome } = openStreams({
+  const { store, nextOutcome, close } = openStreams({
     stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 4, bisectBatchOnError: true, maxRetryAttempts: 0 }), invoker,
   });
 
-  for (let id = 1; id <= 4; id++) insert(streams, id);
+  for (let id = 1; id <= 4; id++) insert(store, id);
   const types: string[] = [];
   while (!types.includes('abandoned')) types.push((await nextOutcome()).type);
   types.push((await nextOutcome()).type);
-  await streams.close();
+  await close();
   state.remove();
 
   // [p1..p4] fails and splits; [p1 p2] succeeds; [p3 p4] fails and splits; [p3] fails and is skipped; then [p4].
@@ -152,16 +153,16 @@ test('consumer resumes from its checkpoint after a restart', async () => {
 
   const firstInvoker = new InProcessInvoker();
   const first = openStreams({ stateDir: state.dir, app, invoker: firstInvoker });
-  insert(first.streams, 1);
+  insert(first.store, 1);
   assert.equal((await first.nextOutcome()).type, 'succeeded');
-  await first.streams.close();
+  await first.close();
 
   // Records appended while no consumer runs stay in the stream.
   const secondInvoker = new InProcessInvoker();
   const second = openStreams({ stateDir: state.dir, app, invoker: secondInvoker });
-  insert(second.streams, 2);
+  insert(second.store, 2);
   assert.equal((await second.nextOutcome()).type, 'succeeded');
-  await second.streams.close();
+  await second.close();
   state.remove();
 
   assert.deepEqual(idsOf(firstInvoker), ['p1']);
@@ -172,18 +173,18 @@ test('LATEST starts after the records already in the stream', async () => {
   const state = tempStateDir();
 
   const writer = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 10 }), invoker: new InProcessInvoker() });
-  insert(writer.streams, 1);
+  insert(writer.store, 1);
   await writer.nextOutcome();
-  await writer.streams.close();
+  await writer.close();
 
   // A new consumer id (another function name would do) starting at LATEST skips p1.
   const invoker = new InProcessInvoker();
   const app = appWithStream('KEYS_ONLY', { batchSize: 10, startingPosition: 'LATEST' });
-  const renamed = { ...app, tables: app.tables.map((table) => ({ ...table, stream: { ...table.stream!, consumers: table.stream!.consumers.map((consumer) => ({ ...consumer, functionId: 'feed.latest' })) } })) };
+  const renamed = { ...app, tables: app.tables.map((table) => table.stream ? { ...table, stream: { ...table.stream, consumers: table.stream.consumers.map((consumer) => ({ ...consumer, functionId: 'feed.latest' })) } } : table) };
   const latest = openStreams({ stateDir: state.dir, app: { ...renamed, functions: app.functions.map((fn) => ({ ...fn, id: 'feed.latest' })) }, invoker });
-  insert(latest.streams, 2);
+  insert(latest.store, 2);
   assert.equal((await latest.nextOutcome()).type, 'succeeded');
-  await latest.streams.close();
+  await latest.close();
   state.remove();
 
   assert.deepEqual(idsOf(invoker), ['p2']);

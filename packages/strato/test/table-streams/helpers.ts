@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 import { TableStreams, type BatchOutcome, type TableStreamsOptions } from '../../src/local/table-streams/index.ts';
+import { createTableStore } from '../../src/local/tables/index.ts';
 import { resolveApp, type AppModel, type FunctionModel, type StreamConsumerConfig, type TableConfig } from '../../src/model/index.ts';
 import type { InvokeResult, Invoker } from '../../src/runtime/types.ts';
 
@@ -19,6 +20,7 @@ export function appWithStream(viewType: NonNullable<TableConfig['stream']>['view
         queues: { failures: {} },
         tables: {
           items: { partitionKey: 'owner', sortKey: 'id', stream: { viewType, consumers: [{ function: 'project', startingPosition: 'TRIM_HORIZON', ...consumer }] } },
+          plain: { partitionKey: 'id' },
         },
       },
     },
@@ -58,8 +60,11 @@ export function tempStateDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Opens table streams whose batch outcomes can be awaited one at a time, in order. */
-export function openStreams(options: Omit<TableStreamsOptions, 'onBatch'>) {
+/**
+ * Opens a real table store with its streams, whose batch outcomes can be
+ * awaited one at a time, in order. `close` stops the streams, then the store.
+ */
+export function openStreams(options: Omit<TableStreamsOptions, 'onBatch'> & { readonly stateDir: string }) {
   const outcomes: BatchOutcome[] = [];
   const waiters: ((outcome: BatchOutcome) => void)[] = [];
   const streams = new TableStreams({
@@ -72,11 +77,16 @@ export function openStreams(options: Omit<TableStreamsOptions, 'onBatch'>) {
       else outcomes.push(outcome);
     },
   });
+  const store = createTableStore({ stateDir: options.stateDir, tables: options.app.tables, changeListener: streams.changeListener });
   const nextOutcome = (): Promise<BatchOutcome> => {
     const ready = outcomes.shift();
     return ready ? Promise.resolve(ready) : new Promise((resolve) => waiters.push(resolve));
   };
-  return { streams, nextOutcome };
+  const close = async () => {
+    await streams.close();
+    store.close();
+  };
+  return { streams, store, nextOutcome, close };
 }
 
 export const TABLE = 'demo-feed-items';

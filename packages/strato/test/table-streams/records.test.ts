@@ -20,14 +20,14 @@ const second = { ...first, likes: 4 };
 test('records carry typed images in the sample shape', async () => {
   const state = tempStateDir();
   const invoker = new InProcessInvoker();
-  const { streams, nextOutcome } = openStreams({ stateDir: state.dir, app: appWithStream('NEW_AND_OLD_IMAGES', { batchSize: 3, maxBatchingWindow: 1 }), invoker, region: 'us-east-2', accountId: '123456789012' });
+  const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream('NEW_AND_OLD_IMAGES', { batchSize: 3, maxBatchingWindow: 1 }), invoker, region: 'us-east-2', accountId: '123456789012' });
 
   const before = Math.floor(Date.now() / 1000);
-  streams.onChange({ table: TABLE, eventName: 'INSERT', keys, newImage: first });
-  streams.onChange({ table: TABLE, eventName: 'MODIFY', keys, oldImage: first, newImage: second });
-  streams.onChange({ table: TABLE, eventName: 'REMOVE', keys, oldImage: second });
+  store.put(TABLE, { item: first });
+  store.update(TABLE, { key: keys, changes: { likes: 4 } });
+  store.delete(TABLE, { key: keys });
   assert.equal((await nextOutcome()).type, 'succeeded');
-  await streams.close();
+  await close();
   state.remove();
 
   const [insert, modify, remove] = invoker.records();
@@ -89,13 +89,13 @@ for (const [viewType, expected] of [
   test(`${viewType} records carry only their images`, async () => {
     const state = tempStateDir();
     const invoker = new InProcessInvoker();
-    const { streams, nextOutcome } = openStreams({ stateDir: state.dir, app: appWithStream(viewType, { batchSize: 3, maxBatchingWindow: 1 }), invoker });
+    const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream(viewType, { batchSize: 3, maxBatchingWindow: 1 }), invoker });
 
-    streams.onChange({ table: TABLE, eventName: 'INSERT', keys, newImage: first });
-    streams.onChange({ table: TABLE, eventName: 'MODIFY', keys, oldImage: first, newImage: second });
-    streams.onChange({ table: TABLE, eventName: 'REMOVE', keys, oldImage: second });
+    store.put(TABLE, { item: first });
+    store.put(TABLE, { item: second });
+    store.delete(TABLE, { key: keys });
     await nextOutcome();
-    await streams.close();
+    await close();
     state.remove();
 
     const images = invoker.records().map((record) => Object.keys(record.dynamodb!).filter((name) => name.endsWith('Image')));
@@ -107,15 +107,35 @@ for (const [viewType, expected] of [
   });
 }
 
-test('changes of tables without a stream are ignored', async () => {
+test('writes that change nothing make no records', async () => {
   const state = tempStateDir();
   const invoker = new InProcessInvoker();
-  const { streams } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY'), invoker });
+  const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 10, maxBatchingWindow: 1 }), invoker });
 
-  streams.onChange({ table: 'demo-other-table', eventName: 'INSERT', keys, newImage: first });
-  assert.deepEqual(streams.iteratorAges().map((age) => age.ageMs), [0]);
-  await streams.close();
+  // A table without a stream, a put of the same item, and a delete of a missing item make no records.
+  store.put('demo-feed-plain', { item: { id: 'x' } });
+  store.put(TABLE, { item: first });
+  store.put(TABLE, { item: first });
+  store.delete(TABLE, { key: { owner: 'ana', id: 'missing' } });
+  store.update(TABLE, { key: keys, changes: { likes: 3 } });
+  await nextOutcome();
+  await close();
   state.remove();
 
-  assert.equal(invoker.events.length, 0);
+  assert.deepEqual(invoker.records().map((record) => record.eventName), ['INSERT']);
+});
+
+test('a write that fails makes no record', async () => {
+  const state = tempStateDir();
+  const invoker = new InProcessInvoker();
+  const { store, nextOutcome, close } = openStreams({ stateDir: state.dir, app: appWithStream('KEYS_ONLY', { batchSize: 10, maxBatchingWindow: 1 }), invoker });
+
+  store.put(TABLE, { item: first });
+  assert.throws(() => store.put(TABLE, { item: second, condition: { type: 'notExists' } }), { name: 'ConditionalCheckFailedException' });
+  store.delete(TABLE, { key: keys });
+  await nextOutcome();
+  await close();
+  state.remove();
+
+  assert.deepEqual(invoker.records().map((record) => record.eventName), ['INSERT', 'REMOVE']);
 });

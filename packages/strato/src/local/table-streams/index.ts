@@ -12,5 +12,5 @@
  */
 export { TableStreams, type TableStreamsOptions } from './table-streams.ts';
 export { STREAM_RETENTION_MS, type BatchOutcome } from './consumer.ts';
-export { buildStreamRecord, sequenceNumber, type StreamViewType, type TableChange } from './stream-record.ts';
+export { buildStreamRecord, sequenceNumber, type StreamViewType } from './stream-record.ts';
 export type { AbandonedBatch } from './stream-db.ts';

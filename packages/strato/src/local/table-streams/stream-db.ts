@@ -1,9 +1,11 @@
 /**
- * The durable store of table change streams, in one SQLite file: the
- * records of every table that has a stream, each stream's label, the
- * checkpoint of each consumer, and the batches consumers gave up on.
+ * The durable store of table change streams: the records of every table
+ * that has a stream, each stream's label, the checkpoint of each consumer,
+ * and the batches consumers gave up on. It lives in the table store's own
+ * SQLite file, on its connection, so a record commits or rolls back with the
+ * write that made it.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 export interface StoredRecord {
   /** Position in the stream, from SQLite's rowid: increasing across all tables. */
@@ -25,22 +27,22 @@ export interface AbandonedBatch {
 }
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS records (
+  CREATE TABLE IF NOT EXISTS stream_records (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     tableName TEXT NOT NULL,
     record TEXT NOT NULL,
     createdAt INTEGER NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS recordsByTable ON records (tableName, seq);
-  CREATE TABLE IF NOT EXISTS streams (
+  CREATE INDEX IF NOT EXISTS stream_records_by_table ON stream_records (tableName, seq);
+  CREATE TABLE IF NOT EXISTS stream_labels (
     tableName TEXT PRIMARY KEY,
     label TEXT NOT NULL
   );
-  CREATE TABLE IF NOT EXISTS checkpoints (
+  CREATE TABLE IF NOT EXISTS stream_checkpoints (
     consumerId TEXT PRIMARY KEY,
     seq INTEGER NOT NULL
   );
-  CREATE TABLE IF NOT EXISTS abandoned (
+  CREATE TABLE IF NOT EXISTS stream_abandoned (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     consumerId TEXT NOT NULL,
     firstSeq INTEGER NOT NULL,
@@ -52,42 +54,33 @@ const SCHEMA = `
 `;
 
 export class StreamDb {
-  private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    // WAL keeps a committed write through a crash of the process; NORMAL skips the fsync on every commit.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+  /** Creates the stream tables on the table store's connection, which keeps its own journal settings. */
+  constructor(private readonly db: Database.Database) {
     this.db.exec(SCHEMA);
 
     this.statements = {
-      nextSeq: this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0) + 1 AS seq"),
-      append: this.db.prepare('INSERT INTO records (seq, tableName, record, createdAt) VALUES (?, ?, ?, ?)'),
-      read: this.db.prepare('SELECT seq, record, createdAt FROM records WHERE tableName = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM records WHERE tableName = ?'),
-      firstSeqAt: this.db.prepare('SELECT COALESCE(MIN(seq), 0) AS seq FROM records WHERE tableName = ? AND createdAt >= ?'),
-      label: this.db.prepare('SELECT label FROM streams WHERE tableName = ?'),
-      insertLabel: this.db.prepare('INSERT OR IGNORE INTO streams (tableName, label) VALUES (?, ?)'),
-      checkpoint: this.db.prepare('SELECT seq FROM checkpoints WHERE consumerId = ?'),
-      saveCheckpoint: this.db.prepare('INSERT INTO checkpoints (consumerId, seq) VALUES (?, ?) ON CONFLICT (consumerId) DO UPDATE SET seq = excluded.seq'),
-      abandon: this.db.prepare('INSERT INTO abandoned (consumerId, firstSeq, lastSeq, condition, error, failedAt) VALUES (?, ?, ?, ?, ?, ?)'),
-      listAbandoned: this.db.prepare('SELECT * FROM abandoned ORDER BY id LIMIT ?'),
-      trim: this.db.prepare('DELETE FROM records WHERE createdAt < ?'),
+      nextSeq: this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'stream_records'), 0) + 1 AS seq"),
+      append: this.db.prepare('INSERT INTO stream_records (seq, tableName, record, createdAt) VALUES (?, ?, ?, ?)'),
+      read: this.db.prepare('SELECT seq, record, createdAt FROM stream_records WHERE tableName = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM stream_records WHERE tableName = ?'),
+      firstSeqAt: this.db.prepare('SELECT COALESCE(MIN(seq), 0) AS seq FROM stream_records WHERE tableName = ? AND createdAt >= ?'),
+      label: this.db.prepare('SELECT label FROM stream_labels WHERE tableName = ?'),
+      insertLabel: this.db.prepare('INSERT OR IGNORE INTO stream_labels (tableName, label) VALUES (?, ?)'),
+      checkpoint: this.db.prepare('SELECT seq FROM stream_checkpoints WHERE consumerId = ?'),
+      saveCheckpoint: this.db.prepare('INSERT INTO stream_checkpoints (consumerId, seq) VALUES (?, ?) ON CONFLICT (consumerId) DO UPDATE SET seq = excluded.seq'),
+      abandon: this.db.prepare('INSERT INTO stream_abandoned (consumerId, firstSeq, lastSeq, condition, error, failedAt) VALUES (?, ?, ?, ?, ?, ?)'),
+      listAbandoned: this.db.prepare('SELECT * FROM stream_abandoned ORDER BY id LIMIT ?'),
+      trim: this.db.prepare('DELETE FROM stream_records WHERE createdAt < ?'),
     };
   }
 
-  /**
-   * Appends a record built for the position it will have. Called inside the
-   * table write's transaction, so it runs synchronously and commits at once.
-   */
+  /** Appends a record built for the position it will have. Called inside the table write's transaction, which commits it. */
   append(table: string, createdAt: number, build: (seq: number) => string): number {
-    return this.db.transaction(() => {
-      const { seq } = this.statements.nextSeq.get() as { seq: number };
-      this.statements.append.run(seq, table, build(seq), createdAt);
-      return seq;
-    })();
+    const { seq } = this.statements.nextSeq.get() as { seq: number };
+    this.statements.append.run(seq, table, build(seq), createdAt);
+    return seq;
   }
 
   read(table: string, afterSeq: number, limit: number): StoredRecord[] {
@@ -133,9 +126,5 @@ export class StreamDb {
   /** Deletes records made before `time`, as a stream keeps records for 24 hours. */
   trim(time: number): void {
     this.statements.trim.run(time);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }

@@ -9,18 +9,9 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 import type { TableModel } from '../../model/index.ts';
+import type { ItemChange } from '../tables/index.ts';
 
 export type StreamViewType = NonNullable<TableModel['stream']>['viewType'];
-
-/** A change of one item, as the table store reports it inside the write's transaction. */
-export interface TableChange {
-  /** Physical name of the table. */
-  readonly table: string;
-  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
-  readonly keys: Readonly<Record<string, unknown>>;
-  readonly oldImage?: Readonly<Record<string, unknown>>;
-  readonly newImage?: Readonly<Record<string, unknown>>;
-}
 
 export interface RecordContext {
   readonly viewType: StreamViewType;
@@ -48,15 +39,15 @@ export function sequenceNumber(sequence: number): string {
  * Builds the record of a change. The view type decides which images appear:
  * an INSERT never has an old image and a REMOVE never has a new one.
  */
-export function buildStreamRecord(change: TableChange, context: RecordContext): DynamoDBRecord {
+export function buildStreamRecord(change: ItemChange, context: RecordContext): DynamoDBRecord {
   const { viewType } = context;
-  const keys = marshallImage(change.keys);
-  const oldImage = (viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') && change.oldImage ? marshallImage(change.oldImage) : undefined;
-  const newImage = (viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') && change.newImage ? marshallImage(change.newImage) : undefined;
+  const keys = marshallImage(change.key);
+  const oldImage = (viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') && change.oldItem ? marshallImage(change.oldItem) : undefined;
+  const newImage = (viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') && change.newItem ? marshallImage(change.newItem) : undefined;
 
   return {
     eventID: randomBytes(16).toString('hex'),
-    eventName: change.eventName,
+    eventName: change.oldItem === undefined ? 'INSERT' : change.newItem === undefined ? 'REMOVE' : 'MODIFY',
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: context.region,
