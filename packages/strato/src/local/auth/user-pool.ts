@@ -54,7 +54,7 @@ export class LocalUserPool {
   readonly clientId: string;
   readonly jwks: JSONWebKeySet;
   readonly #db: UserPoolDatabase;
-  readonly #context: PoolContext;
+  #context: PoolContext;
   #endpoint: string;
   #issuer: string;
 
@@ -109,6 +109,11 @@ export class LocalUserPool {
 
   get audience(): TokenAudience {
     return { issuer: this.issuer, clientId: this.clientId };
+  }
+
+  /** Applies a changed password policy and group list, as after `strato.config.ts` changed. */
+  setModel(auth: AuthModel): void {
+    this.#context = { ...this.#context, policy: auth.passwordPolicy, groups: new Set(auth.groups) };
   }
 
   /** Sets the URL clients reach the pool at; tokens issued earlier keep their old issuer and stop passing the authorizer. */
