@@ -200,6 +200,13 @@ export class QueueEngine {
     if (queue.model.fifo) queue.arrivals.notify();
   }
 
+  /** Deletes received messages in one transaction, as an event source mapping does after a batch succeeds. Stale handles are skipped, as DeleteMessage skips them. */
+  deleteMessages(queueName: string, receiptHandles: readonly string[]): void {
+    this.#db.transaction(() => {
+      for (const receiptHandle of receiptHandles) this.deleteMessage(queueName, receiptHandle);
+    });
+  }
+
   deleteMessageBatch(queueName: string, entries: readonly { readonly id: string; readonly receiptHandle: string }[]): BatchEntryResult {
     this.#queue(queueName);
     checkBatchIds(entries, 'DeleteMessageBatchRequestEntry');
