@@ -145,6 +145,8 @@ export class LocalCloud {
     tables.setTables(app.tables);
     this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner });
     gateway.setApp(app);
+    // NOTE: declaring `auth` where there was none, or removing it, takes a restart; only its policy and groups change here.
+    if (app.auth) this.parts.auth?.pool.setModel(app.auth);
   }
 
   /** Stops the gateway, waits for deliveries in flight, ends every environment and closes the databases. */
