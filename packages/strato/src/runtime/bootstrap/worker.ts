@@ -1,0 +1,160 @@
+/**
+ * The bootstrap of a Node.js execution environment, run as a worker thread.
+ * It loads the function's bundle once, then runs one invocation at a time,
+ * as the Lambda runtime interface client does: the handler gets the parsed
+ * event, a context and a callback, and either its returned promise or the
+ * callback settles the invocation.
+ *
+ * The local cloud compiles this file with esbuild once per run.
+ */
+import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+
+import type { EnvironmentInit, MainToWorker, WorkerToMain } from '../protocol.ts';
+import type { FunctionError } from '../types.ts';
+import { installChannel } from './channel-client.ts';
+import { installConsole } from './console.ts';
+import { createContext, type LambdaContext } from './context.ts';
+import { formatErrorForLog, HANDLER_NOT_FOUND, toFunctionError, toInitError } from './errors.ts';
+
+type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
+
+/** Exit codes of the Node.js runtime after an uncaught exception and an unhandled rejection. */
+const EXIT_UNCAUGHT_EXCEPTION = 129;
+const EXIT_UNHANDLED_REJECTION = 128;
+
+const port = parentPort as MessagePort;
+const send = (message: WorkerToMain) => port.postMessage(message);
+
+let config: EnvironmentInit;
+let handler: Handler;
+
+/** The invocation in progress, if any. */
+let current: { requestId: string; startedAt: number; settled: boolean } | undefined;
+
+/** Set while a callback-style invocation waits for the event loop to empty before it answers. */
+let waitingForEmptyLoop: { result: unknown } | undefined;
+
+const channel = installChannel(port, updatePortRef);
+installConsole(() => current?.requestId, (line) => send({ type: 'log', line }));
+process.setSourceMapsEnabled(true);
+
+port.on('message', (message: MainToWorker) => {
+  if (message.type === 'reply') channel.receive(message);
+  else if (message.type === 'invoke') invoke(message.requestId, message.event, message.deadline);
+  else if (message.type === 'init') void init(message);
+});
+process.on('uncaughtException', (error) => failAndExit('Uncaught Exception', error, toFunctionError(error), EXIT_UNCAUGHT_EXCEPTION));
+process.on('unhandledRejection', (reason) => {
+  const error = { ...toFunctionError(reason), errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: String(reason) };
+  failAndExit('Unhandled Promise Rejection', reason, error, EXIT_UNHANDLED_REJECTION);
+});
+process.on('beforeExit', answerAfterEmptyLoop);
+send({ type: 'booted' });
+
+async function init(message: EnvironmentInit): Promise<void> {
+  config = message;
+  Object.assign(process.env, message.environment);
+
+  try {
+    const module = (await import(pathToFileURL(message.bundleFile).href)) as Record<string, unknown>;
+    handler = findHandler(module, message.handlerExport);
+    send({ type: 'ready' });
+  } catch (error) {
+    send({ type: 'init-error', error: toInitError(error, message.handlerName) });
+  }
+}
+
+function findHandler(module: Record<string, unknown>, name: string): Handler {
+  // A CommonJS handler file bundles to a default export holding `module.exports`.
+  const commonJsExports = module.default as Record<string, unknown> | undefined;
+  const candidate = module[name] ?? (typeof commonJsExports === 'object' ? commonJsExports?.[name] : undefined);
+  if (typeof candidate !== 'function') throw HANDLER_NOT_FOUND;
+  return candidate as Handler;
+}
+
+function invoke(requestId: string, eventJson: string, deadline: number): void {
+  current = { requestId, startedAt: performance.now(), settled: false };
+  const context = createContext(config, requestId, deadline, { succeed, fail });
+
+  let returned: unknown;
+  try {
+    returned = handler(JSON.parse(eventJson), context, (error, result) => (error === undefined || error === null ? succeed(result) : fail(error)));
+  } catch (error) {
+    fail(error);
+    return;
+  }
+
+  if (isPromiseLike(returned)) {
+    returned.then(succeed, fail);
+    return;
+  }
+  // A callback handler answers when it calls back; with callbackWaitsForEmptyEventLoop
+  // (the default) only once the event loop is empty, so `beforeExit` answers.
+  waitingForEmptyLoop ??= { result: undefined };
+  updatePortRef();
+
+  function succeed(result: unknown): void {
+    if (!context.callbackWaitsForEmptyEventLoop || isPromiseLike(returned)) {
+      answer(requestId, serializeResult(result));
+      return;
+    }
+    waitingForEmptyLoop = { result };
+    updatePortRef();
+  }
+
+  function fail(error: unknown): void {
+    console.error('Invoke Error', formatErrorForLog(error));
+    answer(requestId, { ok: false, error: toFunctionError(error) });
+  }
+}
+
+function serializeResult(result: unknown): { ok: true; payload: string } | { ok: false; error: FunctionError } {
+  try {
+    return { ok: true, payload: JSON.stringify(result === undefined ? null : result) };
+  } catch {
+    return { ok: false, error: toFunctionError(new Error('Unable to stringify response body')) };
+  }
+}
+
+function answer(requestId: string, outcome: { ok: true; payload: string } | { ok: false; error: FunctionError }, exiting?: boolean): void {
+  if (!current || current.requestId !== requestId || current.settled) return;
+  current.settled = true;
+  waitingForEmptyLoop = undefined;
+  updatePortRef();
+
+  const durationMs = performance.now() - current.startedAt;
+  send({ type: 'result', requestId, outcome, durationMs, memoryUsedMB: memoryUsedMB(), exiting });
+  current = undefined;
+}
+
+function answerAfterEmptyLoop(): void {
+  if (!current || !waitingForEmptyLoop) return;
+  answer(current.requestId, serializeResult(waitingForEmptyLoop.result));
+}
+
+/**
+ * The port keeps the worker alive, except while an invocation waits for the
+ * event loop to empty: then only the handler's own work counts, and pending
+ * resource calls, whose replies arrive on the port.
+ */
+function updatePortRef(): void {
+  if (waitingForEmptyLoop && channel.pendingCount === 0) port.unref();
+  else port.ref();
+}
+
+function failAndExit(label: string, thrown: unknown, error: FunctionError, exitCode: number): void {
+  console.error(label, formatErrorForLog(thrown));
+  if (current) answer(current.requestId, { ok: false, error }, true);
+  process.exit(exitCode);
+}
+
+function memoryUsedMB(): number {
+  const heap = getHeapStatistics();
+  return Math.ceil((heap.total_heap_size + heap.external_memory) / (1024 * 1024));
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

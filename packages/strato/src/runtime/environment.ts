@@ -1,0 +1,275 @@
+/**
+ * One execution environment: a worker thread that loads a function's bundle
+ * once and runs one invocation at a time. The main thread enforces the
+ * timeout (terminating the worker stops even a busy loop) and the memory
+ * limit (V8 heap limits of the worker), so a broken handler ends only its
+ * own environment.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+
+import type { FunctionModel } from '../model/index.ts';
+import { debug } from '../observe/logger.ts';
+import type { ResourceCall, ResourceRouter } from './channel.ts';
+import { lambdaEnvironment, logGroupName, taskRootOf } from './env-vars.ts';
+import { outOfMemory, runtimeExited, timedOut } from './errors.ts';
+import { timeoutLine } from './log-lines.ts';
+import type { MainToWorker, WorkerToMain } from './protocol.ts';
+import type { FunctionError } from './types.ts';
+
+export interface EnvironmentOptions {
+  readonly fn: FunctionModel;
+  readonly bootstrapFile: string;
+  readonly bundleFile: string;
+  readonly handlerName: string;
+  readonly tempDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly router?: ResourceRouter;
+  /** Receives every log line of this environment. */
+  readonly log: (line: string) => void;
+  /** Called once when the worker has ended, for whatever reason. */
+  readonly onEnded: (environment: ExecutionEnvironment) => void;
+}
+
+export type InvocationOutcome = { readonly ok: true; readonly payload: string } | { readonly ok: false; readonly error: FunctionError };
+
+export interface InvocationRecord {
+  readonly outcome: InvocationOutcome;
+  readonly durationMs: number;
+  readonly maxMemoryUsedMB: number;
+  /** How the invocation ended the environment, if it did. */
+  readonly ended?: 'timeout' | 'error';
+}
+
+interface RunningInvocation {
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly timer: NodeJS.Timeout;
+  readonly resolve: (record: InvocationRecord) => void;
+}
+
+const trace = debug('runtime');
+
+export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'ended';
+
+export class ExecutionEnvironment {
+  state: EnvironmentState = 'starting';
+  /** Milliseconds from creating the worker to the handler module being loaded. */
+  initDurationMs = 0;
+  /** True until the first invocation has been reported, which carries the init duration. */
+  coldStart = true;
+  readonly logStreamName: string;
+  readonly tempDir: string;
+
+  private readonly options: EnvironmentOptions;
+  private readonly worker: Worker;
+  private readonly createdAt = performance.now();
+  private maxMemoryUsedMB = 0;
+  private outOfMemory = false;
+  private running: RunningInvocation | undefined;
+  private startSettled: ((error: FunctionError | undefined) => void) | undefined;
+
+  constructor(options: EnvironmentOptions) {
+    this.options = options;
+    this.tempDir = options.tempDir;
+    this.logStreamName = newLogStreamName();
+    this.worker = new Worker(options.bootstrapFile, {
+      // The environment variables are sent with the init message; an empty
+      // object here keeps the host's variables out of the worker.
+      env: {},
+      // Workers inherit the parent's flags, such as a TypeScript loader that
+      // would slow every start; the bootstrap is plain JavaScript.
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: options.fn.memoryMB },
+    });
+    this.worker.on('message', (message: WorkerToMain) => this.receive(message));
+    this.worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
+    });
+    this.worker.on('exit', (code) => this.ended(code));
+    forwardLines(this.worker.stdout, options.log);
+    forwardLines(this.worker.stderr, options.log);
+  }
+
+  /** Waits until the handler module is loaded. Resolves with the init error when it failed; the environment has then ended. */
+  start(): Promise<FunctionError | undefined> {
+    return new Promise((resolve) => {
+      this.startSettled = resolve;
+    });
+  }
+
+  /** Runs one invocation. Never rejects: every failure is a function error in the record. */
+  invoke(requestId: string, eventJson: string): Promise<InvocationRecord> {
+    const timeoutMs = this.options.fn.timeoutSeconds * 1000;
+    this.state = 'busy';
+
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.timeOut(), timeoutMs);
+      this.running = { requestId, startedAt: performance.now(), timer, resolve };
+      this.post({ type: 'invoke', requestId, event: eventJson, deadline: Date.now() + timeoutMs });
+    });
+  }
+
+  /** Ends the worker. An invocation still running fails as if the runtime exited. */
+  async terminate(): Promise<void> {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    await this.worker.terminate();
+  }
+
+  private receive(message: WorkerToMain): void {
+    switch (message.type) {
+      case 'log':
+        this.options.log(message.line);
+        break;
+      case 'call':
+        this.route(message);
+        break;
+      case 'result':
+        this.settle({
+          outcome: message.outcome,
+          durationMs: message.durationMs,
+          maxMemoryUsedMB: this.recordMemory(message.memoryUsedMB),
+          ended: message.exiting ? 'error' : undefined,
+        });
+        break;
+      case 'booted':
+        trace('%s: worker booted after %s ms', this.options.fn.id, (performance.now() - this.createdAt).toFixed(1));
+        this.post({ type: 'init', ...this.initMessage() });
+        break;
+      case 'ready':
+        this.initDurationMs = performance.now() - this.createdAt;
+        trace('%s: handler loaded after %s ms', this.options.fn.id, this.initDurationMs.toFixed(1));
+        this.state = 'idle';
+        this.startSettled?.(undefined);
+        break;
+      case 'init-error':
+        this.initDurationMs = performance.now() - this.createdAt;
+        this.startSettled?.(message.error);
+        void this.terminate();
+        break;
+    }
+  }
+
+  private initMessage() {
+    const { fn } = this.options;
+    const environment = lambdaEnvironment({
+      fn,
+      region: this.options.region,
+      logGroupName: logGroupName(fn),
+      logStreamName: this.logStreamName,
+      handlerName: this.options.handlerName,
+      taskRoot: taskRootOf(this.options.bundleFile),
+      runtimeDir: path.dirname(this.options.bootstrapFile),
+      tempDir: this.tempDir,
+    });
+    return {
+      bundleFile: this.options.bundleFile,
+      handlerExport: fn.handlerExport,
+      handlerName: this.options.handlerName,
+      functionName: fn.physicalName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${fn.physicalName}`,
+      memoryLimitInMB: String(fn.memoryMB),
+      logGroupName: logGroupName(fn),
+      logStreamName: this.logStreamName,
+      environment,
+    };
+  }
+
+  private route(call: ResourceCall): void {
+    const router = this.options.router;
+    if (!router) {
+      this.post({ type: 'reply', id: call.id, ok: false, error: { name: 'ServiceUnavailableException', message: `No local cloud serves resource calls in this run, so ${call.kind} "${call.resource}" cannot be reached.` } });
+      return;
+    }
+    router.handle(this.options.fn.id, call).then(
+      (output) => this.post({ type: 'reply', id: call.id, ok: true, output }),
+      (error: unknown) => {
+        const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+        this.post({ type: 'reply', id: call.id, ok: false, error: { name, message } });
+      },
+    );
+  }
+
+  private timeOut(): void {
+    const running = this.running;
+    if (!running) return;
+    const { timeoutSeconds } = this.options.fn;
+
+    this.options.log(timeoutLine(running.requestId, timeoutSeconds));
+    this.settle({
+      outcome: { ok: false, error: timedOut(running.requestId, timeoutSeconds) },
+      durationMs: performance.now() - running.startedAt,
+      maxMemoryUsedMB: this.maxMemoryUsedMB,
+      ended: 'timeout',
+    });
+    void this.terminate();
+  }
+
+  private ended(exitCode: number): void {
+    const wasStarting = this.state === 'starting';
+    this.state = 'ended';
+
+    const running = this.running;
+    if (running) {
+      const error = this.outOfMemory ? outOfMemory(running.requestId) : runtimeExited(running.requestId, exitCode);
+      this.settle({
+        outcome: { ok: false, error },
+        durationMs: performance.now() - running.startedAt,
+        maxMemoryUsedMB: this.outOfMemory ? this.options.fn.memoryMB : this.maxMemoryUsedMB,
+        ended: 'error',
+      });
+    }
+    if (wasStarting) {
+      this.initDurationMs = performance.now() - this.createdAt;
+      const reason = this.outOfMemory ? 'Runtime exited with error: signal: killed' : `Runtime exited with error: exit status ${exitCode}`;
+      this.startSettled?.({ errorType: this.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', errorMessage: `Error: ${reason}` });
+    }
+    this.options.onEnded(this);
+  }
+
+  private settle(record: InvocationRecord): void {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    clearTimeout(running.timer);
+    if (record.ended) this.state = 'ended';
+    else if (this.state === 'busy') this.state = 'idle';
+    running.resolve(record);
+  }
+
+  private recordMemory(usedMB: number): number {
+    this.maxMemoryUsedMB = Math.max(this.maxMemoryUsedMB, usedMB);
+    return this.maxMemoryUsedMB;
+  }
+
+  private post(message: MainToWorker): void {
+    this.worker.postMessage(message);
+  }
+}
+
+/** `yyyy/mm/dd/[$LATEST]<32 hex digits>`, as Lambda names an environment's log stream. */
+function newLogStreamName(): string {
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+/** Sends what the handler writes straight to stdout or stderr to the log, line by line. */
+function forwardLines(stream: Readable, log: (line: string) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (buffered + chunk).split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) log(line);
+  });
+  stream.on('end', () => {
+    if (buffered) log(buffered);
+  });
+}

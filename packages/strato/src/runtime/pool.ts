@@ -1,0 +1,238 @@
+/**
+ * The execution environments of one function. A request takes the most
+ * recently used idle environment, or starts a new one while the function's
+ * concurrency allows; idle environments end after a while, as Lambda
+ * reclaims them.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { FunctionModel } from '../model/index.ts';
+import { BUNDLE_FILE_NAME, bundleFunction, type FunctionBundle } from './bundle.ts';
+import type { ResourceRouter } from './channel.ts';
+import { ConcurrencyLimit } from './concurrency.ts';
+import { ExecutionEnvironment, type InvocationRecord } from './environment.ts';
+import { throttled } from './errors.ts';
+import { endLine, reportLine, startLine } from './log-lines.ts';
+import type { FunctionError } from './types.ts';
+
+export interface PoolOptions {
+  readonly fn: FunctionModel;
+  readonly bootstrapFile: Promise<string>;
+  readonly buildDir: string;
+  readonly tempRoot: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly router?: ResourceRouter;
+  readonly account: ConcurrencyLimit;
+  readonly accountConcurrency: number;
+  readonly idleTimeoutMs: number;
+  readonly log: (line: string) => void;
+}
+
+interface PooledEnvironment {
+  readonly environment: ExecutionEnvironment;
+  /** The pool generation whose bundle the environment loaded. */
+  readonly generation: number;
+  idleTimer?: NodeJS.Timeout;
+  /** Set when the pool itself ends the environment, so its temp folder is deleted, not reused. */
+  discarded: boolean;
+}
+
+export class FunctionPool {
+  fn: FunctionModel;
+  private readonly options: PoolOptions;
+  private readonly concurrency: ConcurrencyLimit;
+  private readonly idle: PooledEnvironment[] = [];
+  private readonly all = new Map<ExecutionEnvironment, PooledEnvironment>();
+  /** Temp folders of environments that crashed or timed out; Lambda keeps `/tmp` across such restarts. */
+  private readonly freeTempDirs: string[] = [];
+  private nextTempDir = 1;
+  private generation = 0;
+  private bundle: Promise<FunctionBundle> | undefined;
+  private closed = false;
+
+  constructor(options: PoolOptions) {
+    this.options = options;
+    this.fn = options.fn;
+    this.concurrency = new ConcurrencyLimit(options.fn.reservedConcurrency ?? options.accountConcurrency);
+  }
+
+  /** Runs one invocation and logs its START, END and REPORT lines. Throws a `ServiceError` when throttled. */
+  async run(requestId: string, eventJson: string): Promise<InvocationRecord> {
+    const account = this.options.account;
+    if (!this.concurrency.tryAcquire()) throw throttled();
+    if (!account.tryAcquire()) {
+      this.concurrency.release();
+      throw throttled();
+    }
+
+    try {
+      const taken = this.takeIdle() ?? (await this.startEnvironment());
+      if ('error' in taken) return this.reportInitFailure(requestId, taken);
+      return await this.runOn(taken, requestId, eventJson);
+    } finally {
+      this.concurrency.release();
+      account.release();
+    }
+  }
+
+  /** Builds the bundle now, so that the first request does not wait for it. */
+  async prepare(): Promise<void> {
+    await this.currentBundle();
+  }
+
+  /** Rebundles, ends the idle environments and retires the busy ones after their current request. */
+  async reload(fn: FunctionModel = this.fn): Promise<void> {
+    this.fn = fn;
+    this.concurrency.limit = fn.reservedConcurrency ?? this.options.accountConcurrency;
+    this.generation++;
+    this.bundle = undefined;
+    for (const pooled of this.idle.splice(0)) void this.discard(pooled);
+    await this.currentBundle().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.idle.length = 0;
+    await Promise.all([...this.all.values()].map((pooled) => this.discard(pooled)));
+  }
+
+  private takeIdle(): PooledEnvironment | undefined {
+    const pooled = this.idle.pop();
+    if (pooled) pooled.environment.state = 'busy';
+    return pooled;
+  }
+
+  private async runOn(pooled: PooledEnvironment, requestId: string, eventJson: string): Promise<InvocationRecord> {
+    const { environment } = pooled;
+    const { log } = this.options;
+
+    log(startLine(requestId, '$LATEST'));
+    const record = await environment.invoke(requestId, eventJson);
+    log(endLine(requestId));
+    log(reportLine({
+      requestId,
+      durationMs: record.durationMs,
+      memorySizeMB: this.fn.memoryMB,
+      maxMemoryUsedMB: record.maxMemoryUsedMB,
+      initDurationMs: environment.coldStart ? environment.initDurationMs : undefined,
+      status: record.ended,
+      errorType: record.ended === 'error' && !record.outcome.ok ? record.outcome.error.errorType : undefined,
+    }));
+    environment.coldStart = false;
+
+    this.release(pooled);
+    return record;
+  }
+
+  private release(pooled: PooledEnvironment): void {
+    if (pooled.environment.state === 'ended') return;
+    if (this.closed || pooled.generation !== this.generation) {
+      void this.discard(pooled);
+      return;
+    }
+
+    this.idle.push(pooled);
+    if (pooled.idleTimer) pooled.idleTimer.refresh();
+    else pooled.idleTimer = setTimeout(() => this.reclaim(pooled), this.options.idleTimeoutMs).unref();
+  }
+
+  private reclaim(pooled: PooledEnvironment): void {
+    const index = this.idle.indexOf(pooled);
+    if (index === -1) return;
+    this.idle.splice(index, 1);
+    void this.discard(pooled);
+  }
+
+  private async startEnvironment(): Promise<PooledEnvironment | { error: FunctionError; initDurationMs: number }> {
+    const generation = this.generation;
+    let bundle: FunctionBundle;
+    try {
+      bundle = await this.currentBundle();
+    } catch (error) {
+      this.bundle = undefined;
+      return { error: bundleError(error), initDurationMs: 0 };
+    }
+
+    const environment = new ExecutionEnvironment({
+      fn: this.fn,
+      bootstrapFile: await this.options.bootstrapFile,
+      bundleFile: bundle.file,
+      handlerName: `${path.basename(BUNDLE_FILE_NAME, '.mjs')}.${this.fn.handlerExport}`,
+      tempDir: await this.takeTempDir(),
+      region: this.options.region,
+      accountId: this.options.accountId,
+      router: this.options.router,
+      log: this.options.log,
+      onEnded: (ended) => this.ended(ended),
+    });
+    const pooled: PooledEnvironment = { environment, generation, discarded: false };
+    this.all.set(environment, pooled);
+
+    const initError = await environment.start();
+    if (initError) return { error: initError, initDurationMs: environment.initDurationMs };
+    environment.state = 'busy';
+    return pooled;
+  }
+
+  private reportInitFailure(requestId: string, failure: { error: FunctionError; initDurationMs: number }): InvocationRecord {
+    const { log } = this.options;
+    log(startLine(requestId, '$LATEST'));
+    log(endLine(requestId));
+    log(reportLine({
+      requestId,
+      durationMs: 0,
+      memorySizeMB: this.fn.memoryMB,
+      maxMemoryUsedMB: 0,
+      initDurationMs: failure.initDurationMs,
+      status: 'error',
+      errorType: failure.error.errorType,
+    }));
+    return { outcome: { ok: false, error: failure.error }, durationMs: 0, maxMemoryUsedMB: 0, ended: 'error' };
+  }
+
+  private ended(environment: ExecutionEnvironment): void {
+    const pooled = this.all.get(environment);
+    if (!pooled) return;
+    this.all.delete(environment);
+    clearTimeout(pooled.idleTimer);
+
+    const index = this.idle.indexOf(pooled);
+    if (index !== -1) this.idle.splice(index, 1);
+    if (!pooled.discarded && !this.closed) this.freeTempDirs.push(environment.tempDir);
+  }
+
+  private async discard(pooled: PooledEnvironment): Promise<void> {
+    pooled.discarded = true;
+    clearTimeout(pooled.idleTimer);
+    await pooled.environment.terminate();
+    await rm(pooled.environment.tempDir, { recursive: true, force: true });
+  }
+
+  private currentBundle(): Promise<FunctionBundle> {
+    this.bundle ??= bundleFunction(this.fn, this.options.buildDir);
+    return this.bundle;
+  }
+
+  private async takeTempDir(): Promise<string> {
+    const reused = this.freeTempDirs.pop();
+    if (reused) return reused;
+
+    const dir = path.join(this.options.tempRoot, this.fn.id, `env-${this.nextTempDir++}`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+}
+
+/** A handler that does not bundle fails at init, as a module that does not load fails on Lambda. */
+function bundleError(error: unknown): FunctionError {
+  const first = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+  if (!first) return { errorType: 'Runtime.ImportModuleError', errorMessage: String(error) };
+
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+  const errorType = first.text.startsWith('Could not resolve') ? 'Runtime.ImportModuleError' : 'Runtime.UserCodeSyntaxError';
+  return { errorType, errorMessage: `Error: ${where}${first.text}` };
+}
