@@ -164,7 +164,7 @@ export class AsyncInvoker {
     if (room <= 0) return; // A finishing delivery wakes the loop again.
 
     const now = Date.now();
-    for (const row of this.db.takeDue(now, room)) this.track(this.deliver(row));
+    for (const row of this.db.takeDue(now, room)) this.track(this.deliverSafely(row));
 
     const nextDueAt = this.db.nextDueAt();
     if (nextDueAt === undefined || this.inFlight.size >= this.maxConcurrent) return;
@@ -180,6 +180,17 @@ export class AsyncInvoker {
         this.wake();
       });
     this.inFlight.add(settled);
+  }
+
+  /** Delivers the event; an unexpected failure puts it back for a later try rather than leaving it in flight. */
+  private async deliverSafely(row: PendingRow): Promise<void> {
+    try {
+      await this.deliver(row);
+    } catch (error) {
+      const dueAt = Date.now() + throttleDelay(this.policy, row.throttles + 1);
+      this.logger.error('%s: delivery to %s failed unexpectedly; retrying at %s: %s', row.requestId, row.functionId, new Date(dueAt).toISOString(), error instanceof Error ? error.stack : error);
+      this.db.retryLater(row.id, { dueAt, attempts: row.attempts, throttles: row.throttles + 1, lastError: row.lastError });
+    }
   }
 
   private async deliver(row: PendingRow): Promise<void> {
@@ -302,7 +313,14 @@ export class AsyncInvoker {
       this.logger.warn('%s: the %s destination of an asynchronous invocation is not available in this local cloud; the record was not sent.', record.requestContext.requestId, destination.kind);
       return [];
     }
-    await this.options.destinations.send(destination, record);
+
+    // Lambda drops a record it cannot deliver and counts it in the DestinationDeliveryFailures metric;
+    // the event itself still completes, so the function is not run again.
+    try {
+      await this.options.destinations.send(destination, record);
+    } catch (error) {
+      this.logger.error('%s: could not send the invocation record to the %s destination: %s', record.requestContext.requestId, destination.kind, error instanceof Error ? error.message : error);
+    }
     return [];
   }
 }
