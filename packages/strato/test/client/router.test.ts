@@ -136,12 +136,14 @@ test('unknown caller, kind and operation are rejected', async (t) => {
 
   const unknownCaller = await rejectionOf(router.handle('photos.ghost', call('table', 'demo-photos-photos', 'get', { key: { owner: 'o', id: 'p' } })));
   const unknownKind = await rejectionOf(router.handle('photos.writer', call('database' as never, 'x', 'get', {})));
+  const inheritedKind = await rejectionOf(router.handle('photos.writer', call('constructor' as never, 'x', 'get', {})));
   const unknownOp = await rejectionOf(router.handle('photos.writer', call('table', 'demo-photos-photos', 'truncate', {})));
   const inheritedOp = await rejectionOf(router.handle('photos.writer', call('table', 'demo-photos-photos', 'toString', {})));
 
   assert.equal(unknownCaller.name, 'AccessDeniedException');
   assert.match(unknownCaller.message, /photos\.ghost/);
   assert.match(unknownKind.message, /no resources of kind "database"/);
+  assert.equal(inheritedKind.name, 'InvalidParameterValueException');
   assert.equal(unknownOp.name, 'UnknownOperationException');
   assert.equal(inheritedOp.name, 'UnknownOperationException');
 });

@@ -45,7 +45,7 @@ export function createResourceRouter(options: ResourceRouterOptions): ResourceRo
         throw new AwsError('AccessDeniedException', `Function "${callerFunctionId}" is not part of application "${options.app.name}", so it may use no resources. Reload the local cloud after changing strato.config.ts.`);
       }
 
-      const handler = handlers[call.kind];
+      const handler = Object.hasOwn(handlers, call.kind) ? handlers[call.kind] : undefined;
       if (!handler) {
         throw new AwsError('InvalidParameterValueException', `The local cloud serves no resources of kind "${String(call.kind)}". Use one of ${Object.keys(handlers).join(', ')}.`);
       }
