@@ -5,6 +5,7 @@
  */
 import type { Driver } from '../protocol.ts';
 import { createTableOperations } from './dynamodb-operations.ts';
+import { createBusOperations } from './eventbridge-operations.ts';
 import { createBucketOperations } from './s3-operations.ts';
 import { loadAwsSdk } from './sdk.ts';
 
@@ -30,6 +31,7 @@ export async function createAwsDriver(): Promise<Driver> {
   const operations: Readonly<Record<string, OperationTable>> = {
     bucket: createBucketOperations(sdk, s3),
     table: createTableOperations(sdk, documents),
+    bus: createBusOperations(),
   };
 
   return {
