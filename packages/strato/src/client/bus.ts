@@ -14,9 +14,9 @@ import { callDriver } from './driver.ts';
 
 /** An event to publish. */
 export interface BusEventInput<D extends object = Record<string, unknown>> {
-  /** Who publishes the event, such as `photo-sharing.photos`; rules match on it. */
+  /** The event's origin, such as `photo-sharing.photos`; rules match on it. */
   readonly source: string;
-  /** What happened, such as `PhotoReady`; rules match on it as `detail-type`. */
+  /** The kind of event, such as `PhotoReady`; rules match on it as `detail-type`. */
   readonly detailType: string;
   /** The event's data: a JSON object, which targets receive as `detail`. */
   readonly detail: D;
