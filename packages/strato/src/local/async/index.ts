@@ -25,4 +25,5 @@ export {
 } from './async-invoker.ts';
 export { destinationRecord, type DestinationCondition, type DestinationRecord } from './destination-record.ts';
 export { RETRY_DEFAULTS, type RetryPolicyOptions } from './retry-policy.ts';
+export { createFunctionInvokeHandler, type FunctionInvokeOptions, type InvokeAsyncOutput } from './function-handler.ts';
 export { createLocalDestinationSink, BUS_DETAIL_TYPES, type BusPublisher, type LocalDestinationOptions, type QueueSender } from './destination-sink.ts';
