@@ -4,7 +4,7 @@
  *
  * - harbour.jpg: a landscape, 1600x1000, with camera EXIF.
  * - lighthouse.jpg: a portrait stored on its side, as phones store them: the
- *   pixels are 1200x900 and EXIF orientation 6 says to turn them 90° clockwise.
+ *   pixels are 1200x900, and EXIF orientation 6 means they display turned 90° clockwise.
  *   Its EXIF also carries a GPS location, which the thumbnails must not keep.
  * - badge.png: 240x160 with transparency, smaller than both thumbnail sizes.
  */

@@ -18,7 +18,7 @@ const FILENAME_MAX_LENGTH = 255;
 const UPLOAD_URL_EXPIRES_IN = 900;
 
 const originals = bucket('originals');
-const photos = table('photos');
+const photos = table<Photo>('photos');
 
 interface CreatePhotoRequest {
   readonly contentType: string;

@@ -6,13 +6,13 @@ import { HttpError, json, route } from './http.ts';
 import { isPhotoId, PUBLIC_GALLERY, type Photo } from './photo.ts';
 import { presentPhoto } from './present.ts';
 
-const photos = table('photos');
+const photos = table<Photo>('photos');
 
 export const handler = route(async (event: APIGatewayProxyEventV2) => {
   const id = event.pathParameters?.id ?? '';
 
   // An id of the wrong form names no photo, so it gets the same response as an unknown one.
-  const photo = isPhotoId(id) ? (await photos.get({ owner: PUBLIC_GALLERY, id })) as Photo | undefined : undefined;
+  const photo = isPhotoId(id) ? await photos.get({ owner: PUBLIC_GALLERY, id }) : undefined;
   if (!photo) {
     throw new HttpError(404, 'PhotoNotFound', `No photo has the id "${id}". Create one with POST /photos.`);
   }

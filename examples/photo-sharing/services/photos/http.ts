@@ -30,7 +30,7 @@ export function errorResponse(error: HttpError): APIGatewayProxyStructuredResult
 
 /**
  * Runs a route handler and turns an `HttpError` into its JSON response.
- * Any other error propagates, so the gateway answers 500 as API Gateway does.
+ * Any other error propagates, so the gateway responds with 500 as API Gateway does.
  */
 export function route(
   handle: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>,

@@ -4,7 +4,7 @@
  * `cursor` to get the next page.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { table } from 'strato/client';
+import { table, type Key } from 'strato/client';
 
 import { HttpError, json, route } from './http.ts';
 import { isPhotoId, PUBLIC_GALLERY, type Photo } from './photo.ts';
@@ -13,23 +13,19 @@ import { presentPhoto } from './present.ts';
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
-const photos = table('photos');
+const photos = table<Photo>('photos');
 
-interface PhotoKey {
-  readonly owner: string;
-  readonly id: string;
-}
+type PhotoKey = { readonly owner: string; readonly id: string };
 
 export const handler = route(async (event: APIGatewayProxyEventV2) => {
   const limit = parseLimit(event.queryStringParameters?.limit);
   const startKey = parseCursor(event.queryStringParameters?.cursor);
 
   const page = await photos.query({ partition: PUBLIC_GALLERY, descending: true, limit, startKey });
-  const items = page.items as Photo[];
 
   return json(200, {
-    photos: await Promise.all(items.map(presentPhoto)),
-    ...(page.lastKey ? { nextCursor: encodeCursor(page.lastKey as PhotoKey) } : {}),
+    photos: await Promise.all(page.items.map(presentPhoto)),
+    ...(page.lastKey ? { nextCursor: encodeCursor(page.lastKey) } : {}),
   });
 });
 
@@ -44,7 +40,7 @@ function parseLimit(value: string | undefined): number {
 }
 
 /** Encodes the table's last evaluated key as base64url JSON, so the next page starts right after it. */
-function encodeCursor(key: PhotoKey): string {
+function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify({ owner: key.owner, id: key.id })).toString('base64url');
 }
 

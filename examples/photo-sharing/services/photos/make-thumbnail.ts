@@ -12,7 +12,7 @@ import { renderThumbnails, type RenderedPhoto } from './thumbnails.ts';
 
 const originals = bucket('originals');
 const thumbnails = bucket('thumbnails');
-const photos = table('photos');
+const photos = table<Photo>('photos');
 
 export async function handler(event: S3Event, context: Context): Promise<void> {
   for (const record of event.Records) {
@@ -29,7 +29,7 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
     return;
   }
 
-  const photo = (await photos.get({ owner: PUBLIC_GALLERY, id })) as Photo | undefined;
+  const photo = await photos.get({ owner: PUBLIC_GALLERY, id });
   if (!photo) {
     console.warn(`Skipping ${key}: no photo record has the id ${id}.`);
     return;

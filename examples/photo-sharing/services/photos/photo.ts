@@ -33,7 +33,7 @@ export interface Photo {
   /** ETag of the original that the thumbnails were made from, to skip a redelivered event. */
   readonly sourceETag?: string;
   readonly thumbnails?: Readonly<Record<ThumbnailSize, Thumbnail>>;
-  /** Why making the thumbnails failed, when `status` is `failed`. */
+  /** Reason the thumbnails could not be made, when `status` is `failed`. */
   readonly failureReason?: string;
   readonly updatedAt?: string;
 }
@@ -47,7 +47,7 @@ export const PUBLIC_GALLERY = 'public';
 /** Prefix of original uploads in the `originals` bucket; the notification that starts `make-thumbnail` filters on it. */
 export const UPLOAD_PREFIX = 'uploads/';
 
-/** Longest side in pixels of each thumbnail. */
+/** Length in pixels of the longer side of each thumbnail. */
 export const THUMBNAIL_SIZES = { small: 320, large: 1280 } as const;
 export type ThumbnailSize = keyof typeof THUMBNAIL_SIZES;
 
