@@ -19,7 +19,7 @@ export class InProcessInvoker implements Invoker {
 
   async invoke(_fn: FunctionModel, event: unknown): Promise<InvokeResult> {
     const requestId = randomUUID();
-    // Events cross a channel as JSON in the real runtime, so the test sees them the same way.
+    // Events cross a channel as JSON in the real runtime, so the test receives them in that form.
     const received = JSON.parse(JSON.stringify(event));
     this.events.push(received);
     try {

@@ -61,7 +61,7 @@ export function kinesisSource(engine: StreamEngine, stream: StreamModel, account
 }
 
 /**
- * The function's execution role. Locally the role is named after the
+ * Returns the ARN of the function's execution role. Locally the role is named after the
  * function, as the resource router names the caller.
  */
 export function executionRoleArn(fn: FunctionModel, accountId: string): string {
@@ -79,7 +79,7 @@ function toSourceRecord(record: ShardRecord): KinesisSourceRecord {
   };
 }
 
-/** One record of a `KinesisStreamEvent`, keys in the order Lambda writes them. */
+/** Builds one record of a `KinesisStreamEvent`, keys in the order Lambda writes them. */
 function toKinesisRecord(
   record: KinesisSourceRecord,
   context: { shardId: string; arn: string; region: string; invokeIdentityArn: string },

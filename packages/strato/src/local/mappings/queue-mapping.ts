@@ -120,16 +120,16 @@ export class QueueMapping {
   /** Keeps the batch under Lambda's 6 MB payload and makes the rest visible again at once. */
   #withinPayloadLimit(batch: ReceivedMessage[]): ReceivedMessage[] {
     let bytes = 0;
-    const kept = batch.findIndex((message) => {
+    const firstOverLimit = batch.findIndex((message) => {
       bytes += Buffer.byteLength(message.body) + RECORD_OVERHEAD_BYTES + attributeBytes(message);
       return bytes > MAX_EVENT_BYTES;
     });
-    if (kept <= 0) return batch;
+    if (firstOverLimit <= 0) return batch;
 
-    for (const message of batch.slice(kept)) {
+    for (const message of batch.slice(firstOverLimit)) {
       this.#options.queues.changeMessageVisibility(this.#options.queue.physicalName, message.receiptHandle, 0);
     }
-    return batch.slice(0, kept);
+    return batch.slice(0, firstOverLimit);
   }
 
   async #deliver(messages: ReceivedMessage[]): Promise<DeliveryOutcome> {

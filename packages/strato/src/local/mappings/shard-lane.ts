@@ -1,8 +1,8 @@
 /**
- * One lane of one shard of a stream mapping: reads the lane's records in
- * order after its checkpoint, invokes the function with a batch, and retries
- * a failing batch as Lambda does (bisecting it when configured) until it
- * succeeds, runs out of retries or grows too old. The lane's later records
+ * One lane of one shard of a stream mapping. It reads the lane's records in
+ * order after its checkpoint and invokes the function with a batch. A failing
+ * batch is retried as Lambda retries it, bisected when configured, until it
+ * succeeds, runs out of retries or grows too old, and the lane's later records
  * wait meanwhile. A checkpoint follows each batch that is done.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
  */
@@ -16,7 +16,7 @@ import { laneOf } from './lanes.ts';
 import { sleep } from './sleep.ts';
 import type { FailureDestination, ShardedSource, SourceRecord } from './types.ts';
 
-/** What every lane of one mapping shares. */
+/** Settings and services that every lane of one mapping shares. */
 export interface LaneContext {
   readonly mappingId: string;
   readonly source: ShardedSource;
