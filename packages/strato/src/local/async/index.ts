@@ -9,6 +9,24 @@
  * await asyncInvoker.close();
  * ```
  *
+ * Wiring in the local cloud, beside the queue engine and the bus (the sink
+ * reaches the bus through a closure, because the bus itself delivers to
+ * functions through this invoker):
+ *
+ * ```ts
+ * const asyncInvoker = new AsyncInvoker({
+ *   stateDir, invoker: runtime, getFunction,
+ *   destinations: createLocalDestinationSink({
+ *     getQueue: (id) => app.queues.find((queue) => queue.id === id),
+ *     queues,
+ *     bus: { putEvents: (entries) => bus.putEvents(entries) },
+ *   }),
+ * });
+ * const router = createResourceRouter({ ..., handlers: {
+ *   function: createFunctionInvokeHandler({ queue: asyncInvoker, getFunctionByName: (name) => app.functions.find((fn) => fn.physicalName === name) }),
+ * } });
+ * ```
+ *
  * Retries, maximum event age and destinations come from each function's
  * `async` settings in the model. The retry delays default to Lambda's (about
  * one and two minutes), and `retryDelaysMs` shortens them.
