@@ -8,6 +8,7 @@ import type { AnyResourceModel } from '../model/index.ts';
  */
 export const LINK_ACTIONS = Object.freeze({
   bucket: { objects: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], bucket: ['s3:ListBucket'] },
+  database: ['rds-data:ExecuteStatement', 'rds-data:BatchExecuteStatement', 'rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:RollbackTransaction'],
   table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
   stream: ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards'],
@@ -18,6 +19,8 @@ export const LINK_ACTIONS = Object.freeze({
 /** ARNs of one deployed resource, as the grant for a link needs them. */
 export interface LinkTarget {
   readonly arn: string;
+  /** The secret holding a database's credentials, which the Data API reads on the caller's behalf. */
+  readonly secretArn?: string;
 }
 
 /** Adds to the function's role one statement per link, scoped to that one resource. */
@@ -33,6 +36,10 @@ export function grantLink(grantee: IGrantable, link: AnyResourceModel, target: L
     case 'table':
       // Queries on secondary indexes address the index ARN, which sits under the table's.
       add(LINK_ACTIONS.table, [target.arn, `${target.arn}/index/*`]);
+      return;
+    case 'database':
+      add(LINK_ACTIONS.database, [target.arn]);
+      add(['secretsmanager:GetSecretValue'], [target.secretArn!]);
       return;
     default:
       add(LINK_ACTIONS[link.kind], [target.arn]);

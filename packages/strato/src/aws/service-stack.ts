@@ -11,6 +11,7 @@ import { EventType, type Bucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Stream } from 'aws-cdk-lib/aws-kinesis';
+import type { DatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
 
 import type { AppModel, BucketEventName, DestinationModel, ServiceModel, StreamConsumerModel } from '../model/index.ts';
@@ -18,7 +19,7 @@ import { createFunction, type DeployedFunction, type FunctionAsset, type Traffic
 import { grantLink } from './grants.ts';
 import { acknowledgeIndexWildcard, acknowledgeObjectWildcard } from './nag.ts';
 import type { SharedStack } from './shared-stack.ts';
-import { createBucket, createQueues, createStream, createTable } from './stores.ts';
+import { createBucket, createDatabase, createQueues, createStream, createTable, databaseName } from './stores.ts';
 
 export interface ServiceStackProps extends StackProps {
   readonly model: AppModel;
@@ -46,6 +47,7 @@ export class ServiceStack extends Stack {
   readonly tables = new Map<string, ITableV2>();
   readonly queues: Map<string, Queue>;
   readonly streams = new Map<string, Stream>();
+  readonly databases = new Map<string, DatabaseCluster>();
   readonly functions = new Map<string, DeployedFunction>();
 
   constructor(scope: Construct, id: string, private readonly props: ServiceStackProps) {
@@ -65,6 +67,7 @@ export class ServiceStack extends Stack {
       if (created.node.defaultChild) acknowledgeIndexWildcard(this, created.node.defaultChild as CfnResource);
       this.tables.set(table.id, created);
     }
+    for (const database of service.databases) this.databases.set(database.id, createDatabase(this, database, stage));
     this.queues = createQueues(this, service.queues, stage);
     for (const stream of service.streams) this.streams.set(stream.id, createStream(this, stream, stage));
 
@@ -103,8 +106,16 @@ export class ServiceStack extends Stack {
     }
   }
 
-  private linkTarget(kind: string, id: string): { name: string; arn: string } {
+  private linkTarget(kind: string, id: string): { name: string; arn: string; secretArn?: string } {
     switch (kind) {
+      case 'database': {
+        // The AWS driver of `strato/client` reads these three values from the one variable.
+        const cluster = this.databases.get(id)!;
+        const secretArn = cluster.secret!.secretArn;
+        const model = this.props.service.databases.find((d) => d.id === id)!;
+        const value = { clusterArn: cluster.clusterArn, secretArn, database: databaseName(model.name) };
+        return { name: this.toJsonString(value), arn: cluster.clusterArn, secretArn };
+      }
       case 'bucket': { const b = this.buckets.get(id)!; return { name: b.bucketName, arn: b.bucketArn }; }
       case 'table': { const t = this.tables.get(id)!; return { name: t.tableName, arn: t.tableArn }; }
       case 'queue': { const q = this.queues.get(id)!; return { name: q.queueName, arn: q.queueArn }; }

@@ -5,7 +5,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cd
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
-import type { BucketModel, QueueModel, StreamModel, TableModel } from '../model/index.ts';
+import { SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { AuroraPostgresEngineVersion, ClusterInstance, DatabaseClusterEngine, DatabaseCluster } from 'aws-cdk-lib/aws-rds';
+
+import type { BucketModel, DatabaseModel, QueueModel, StreamModel, TableModel } from '../model/index.ts';
 
 /** Stores survive `strato destroy` of the production stage; other stages are removed whole. */
 function removalPolicy(stage: string): RemovalPolicy {
@@ -89,4 +92,37 @@ export function createStream(scope: Construct, model: StreamModel, stage: string
     encryption: StreamEncryption.MANAGED,
     removalPolicy: removalPolicy(stage),
   });
+}
+
+/**
+ * An Aurora Serverless v2 PostgreSQL cluster with the RDS Data API, so
+ * functions reach it over HTTPS without joining its VPC. The VPC has isolated
+ * subnets only: nothing in it reaches the internet.
+ */
+export function createDatabase(scope: Construct, model: DatabaseModel, stage: string): DatabaseCluster {
+  const vpc = new Vpc(scope, `Network-${model.name}`, {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED }],
+  });
+  vpc.addFlowLog('FlowLog');
+  return new DatabaseCluster(scope, `Database-${model.name}`, {
+    engine: DatabaseClusterEngine.auroraPostgres({ version: AuroraPostgresEngineVersion.VER_16_4 }),
+    writer: ClusterInstance.serverlessV2('writer'),
+    serverlessV2MinCapacity: 0.5,
+    serverlessV2MaxCapacity: 4,
+    vpc,
+    vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+    defaultDatabaseName: databaseName(model.name),
+    enableDataApi: true,
+    iamAuthentication: true,
+    storageEncrypted: true,
+    deletionProtection: stage === 'prod',
+    removalPolicy: removalPolicy(stage),
+  });
+}
+
+/** Postgres identifiers take underscores, not dashes. */
+export function databaseName(name: string): string {
+  return name.replaceAll('-', '_');
 }

@@ -31,6 +31,8 @@ export interface ServiceConfig {
   readonly buckets?: Readonly<Record<string, BucketConfig>>;
   /** Tables owned by this service, keyed by table name. */
   readonly tables?: Readonly<Record<string, TableConfig>>;
+  /** SQL databases (Postgres dialect) owned by this service, keyed by database name. */
+  readonly databases?: Readonly<Record<string, DatabaseConfig>>;
   /** Queues owned by this service, keyed by queue name. */
   readonly queues?: Readonly<Record<string, QueueConfig>>;
   /** Streams owned by this service, keyed by stream name. */
@@ -161,6 +163,15 @@ export interface TableConfig {
     readonly viewType: 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
     readonly consumers?: readonly StreamConsumerConfig[];
   };
+}
+
+/** A Postgres database: PGlite locally, Aurora Serverless v2 PostgreSQL on AWS. */
+export interface DatabaseConfig {
+  /**
+   * Folder of `.sql` migrations, relative to the application folder, applied
+   * in file name order, each once.
+   */
+  readonly migrations?: string;
 }
 
 /** @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-parameters.html */

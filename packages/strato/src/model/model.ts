@@ -5,7 +5,7 @@
  */
 import type { AuthConfig, BucketEventName, CorsConfig, KeyType, Runtime, StreamConsumerConfig } from './config.ts';
 
-export type ResourceKind = 'bucket' | 'table' | 'queue' | 'stream' | 'bus' | 'function';
+export type ResourceKind = 'bucket' | 'table' | 'database' | 'queue' | 'stream' | 'bus' | 'function';
 
 export interface ResourceModel {
   readonly kind: ResourceKind;
@@ -51,6 +51,12 @@ export interface TableModel extends ResourceModel {
   };
 }
 
+export interface DatabaseModel extends ResourceModel {
+  readonly kind: 'database';
+  /** Absolute path of the migrations folder, when the config names one. */
+  readonly migrationsDir?: string;
+}
+
 export interface QueueModel extends ResourceModel {
   readonly kind: 'queue';
   readonly fifo: boolean;
@@ -93,7 +99,7 @@ export interface FunctionLinkModel extends ResourceModel {
   readonly kind: 'function';
 }
 
-export type AnyResourceModel = BucketModel | TableModel | QueueModel | StreamModel | BusModel | FunctionLinkModel;
+export type AnyResourceModel = BucketModel | TableModel | DatabaseModel | QueueModel | StreamModel | BusModel | FunctionLinkModel;
 
 export type DestinationModel =
   | { readonly kind: 'function'; readonly functionId: string }
@@ -191,6 +197,7 @@ export interface ServiceModel {
   readonly routes: readonly RouteModel[];
   readonly buckets: readonly BucketModel[];
   readonly tables: readonly TableModel[];
+  readonly databases: readonly DatabaseModel[];
   readonly queues: readonly QueueModel[];
   readonly streams: readonly StreamModel[];
   readonly rules: readonly RuleModel[];
@@ -207,6 +214,7 @@ export interface AppModel {
   readonly routes: readonly RouteModel[];
   readonly buckets: readonly BucketModel[];
   readonly tables: readonly TableModel[];
+  readonly databases: readonly DatabaseModel[];
   readonly queues: readonly QueueModel[];
   readonly streams: readonly StreamModel[];
   readonly rules: readonly RuleModel[];

@@ -1,5 +1,8 @@
-import type { BucketConfig, QueueConfig, StreamConfig, TableConfig } from './config.ts';
-import type { BucketModel, IndexModel, QueueModel, StreamModel, TableModel } from './model.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import type { BucketConfig, DatabaseConfig, QueueConfig, StreamConfig, TableConfig } from './config.ts';
+import type { BucketModel, DatabaseModel, IndexModel, QueueModel, StreamModel, TableModel } from './model.ts';
 import { checkName, checkRange, functionRef, resourceNames, type ServiceScope } from './resolve-context.ts';
 import { resolveStreamConsumer } from './resolve-events.ts';
 
@@ -155,4 +158,18 @@ export function resolveStream(scope: ServiceScope, name: string, config: StreamC
     resolveStreamConsumer(scope, `${place}.consumers[${index}]`, consumer));
 
   return { kind: 'stream', ...resourceNames(scope, name, 'STREAM'), shards, retentionHours, consumers };
+}
+
+export function resolveDatabase(scope: ServiceScope, name: string, config: DatabaseConfig): DatabaseModel {
+  const place = `services.${scope.service}.databases.${name}`;
+  checkName(place, 'database', name, scope.report);
+
+  let migrationsDir: string | undefined;
+  if (config?.migrations !== undefined) {
+    migrationsDir = path.resolve(scope.root, config.migrations);
+    if (!existsSync(migrationsDir)) {
+      scope.report(`${place}.migrations`, `the folder ${config.migrations} does not exist in ${scope.root}.`, 'Create it with the .sql migrations, or correct the path, which is relative to the application folder.');
+    }
+  }
+  return { kind: 'database', ...resourceNames(scope, name, 'DATABASE'), migrationsDir };
 }

@@ -4,7 +4,7 @@ import { ModelError, type ModelProblem } from './problems.ts';
 import { NAME_PATTERN, checkName, functionRef, type Report, type ResourceIndex, type ServiceScope } from './resolve-context.ts';
 import { resolveRule, resolveSchedule } from './resolve-events.ts';
 import { resolveFunction } from './resolve-function.ts';
-import { resolveBucket, resolveQueue, resolveStream, resolveTable } from './resolve-stores.ts';
+import { resolveBucket, resolveDatabase, resolveQueue, resolveStream, resolveTable } from './resolve-stores.ts';
 import { parseRouteKey } from './routes.ts';
 import path from 'node:path';
 
@@ -46,6 +46,7 @@ export function resolveApp(config: AppConfig, root: string): AppModel {
     routes,
     buckets: services.flatMap((s) => s.buckets),
     tables: services.flatMap((s) => s.tables),
+    databases: services.flatMap((s) => s.databases),
     queues: services.flatMap((s) => s.queues),
     streams: services.flatMap((s) => s.streams),
     rules: services.flatMap((s) => s.rules),
@@ -87,9 +88,10 @@ function resolveService({ appName, name, config, root, report, bus }: ServiceInp
   // Stores first, because functions link them by name.
   const buckets = Object.entries(config.buckets ?? {}).map(([n, c]) => resolveBucket(scope, n, c ?? {}));
   const tables = Object.entries(config.tables ?? {}).map(([n, c]) => resolveTable(scope, n, c));
+  const databases = Object.entries(config.databases ?? {}).map(([n, c]) => resolveDatabase(scope, n, c ?? {}));
   const queues = Object.entries(config.queues ?? {}).flatMap(([n, c]) => resolveQueue(scope, n, c ?? {}));
   const streams = Object.entries(config.streams ?? {}).map(([n, c]) => resolveStream(scope, n, c ?? {}));
-  const resources = indexResources(scope, [...buckets, ...tables, ...queues, ...streams]);
+  const resources = indexResources(scope, [...buckets, ...tables, ...databases, ...queues, ...streams]);
 
   const functions = Object.entries(config.functions ?? {}).map(([n, c]) => resolveFunction(scope, n, c, resources, bus));
   const routes = resolveRoutes(scope, config.routes ?? {});
@@ -97,7 +99,7 @@ function resolveService({ appName, name, config, root, report, bus }: ServiceInp
   const schedules = Object.entries(config.schedules ?? {}).map(([n, c]) => resolveSchedule(scope, n, c));
   const sites = Object.entries(config.sites ?? {}).map(([n, c]) => resolveSite(scope, n, c));
 
-  return { name, functions, routes, buckets, tables, queues, streams, rules, schedules, sites };
+  return { name, functions, routes, buckets, tables, databases, queues, streams, rules, schedules, sites };
 }
 
 /** Indexes the resources and functions of a service by name, which links use; names must not clash. */
@@ -115,7 +117,7 @@ function indexResources(scope: ServiceScope, stores: readonly AnyResourceModel[]
   for (const resource of [...stores, ...functionLinks]) {
     const previous = index.get(resource.name);
     if (previous) {
-      scope.report(`services.${scope.service}`, `the name "${resource.name}" is used by a ${previous.kind} and a ${resource.kind}.`, 'Give every function, bucket, table, queue and stream of a service its own name, so links are unambiguous.');
+      scope.report(`services.${scope.service}`, `the name "${resource.name}" is used by a ${previous.kind} and a ${resource.kind}.`, 'Give every function, bucket, table, database, queue and stream of a service its own name, so links are unambiguous.');
     }
     index.set(resource.name, resource);
   }

@@ -78,6 +78,15 @@ test('stores are private and encrypted', () => {
     GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
   });
   activity.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 2, RetentionPeriodHours: 24, StreamEncryption: Match.anyValue() });
+  activity.hasResourceProperties('AWS::RDS::DBCluster', {
+    Engine: 'aurora-postgresql',
+    EnableHttpEndpoint: true,
+    StorageEncrypted: true,
+    ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+  });
+  activity.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['rds-data:ExecuteStatement']), Resource: Match.anyValue() })]) },
+  });
   activity.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 4 } });
 });
 
