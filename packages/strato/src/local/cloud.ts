@@ -18,8 +18,11 @@ import { FunctionRuntime, RUNTIME_DEFAULTS, type ResourceCall, type ResourceRout
 import { AsyncInvoker } from './async/index.ts';
 import { openLocalAuth, type LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
+import { createBusHandler, EventBus } from './bus/index.ts';
 import { Gateway } from './gateway/index.ts';
 import { createResourceRouter } from './router/index.ts';
+import { Scheduler } from './schedules/index.ts';
+import { TableStreams } from './table-streams/index.ts';
 import { createTableStore, type TableStore } from './tables/index.ts';
 
 export interface LocalCloudOptions {
@@ -47,6 +50,9 @@ export interface LocalCloudParts {
   readonly presigner: Presigner;
   /** The user pool and JWT authorizer, present when the application declares `auth`. */
   readonly auth: LocalAuth | undefined;
+  readonly bus: EventBus;
+  readonly scheduler: Scheduler;
+  readonly tableStreams: TableStreams;
 }
 
 export class LocalCloud {
@@ -79,15 +85,36 @@ export class LocalCloud {
     const getFunction = (id: string) => findFunction(cloud?.app ?? app, id);
     const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, logger });
 
+    // Table changes become stream records in the table write's transaction; consumers run as event source mappings.
+    const tableStreams = new TableStreams({ app, invoker: runtime, logger, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId });
+    // EventBridge invokes function targets asynchronously, so bus events go through the durable async invoker.
+    // NOTE: queue targets fail, and are retried, until the queue engine joins the local cloud.
+    const bus = new EventBus({
+      stateDir,
+      app,
+      targets: {
+        invokeFunction: (functionId, event) => asyncInvoker.enqueue(functionId, event),
+        sendToQueue: async (queueId) => { throw new Error(`Queue targets are not served by this local cloud yet; the event for ${queueId} waits for a retry.`); },
+      },
+      region: RUNTIME_DEFAULTS.region,
+      accountId: RUNTIME_DEFAULTS.accountId,
+      logger,
+    });
+    const eventHandlers = { bus: createBusHandler(bus) };
+
     let gateway: Gateway | undefined;
     let auth: LocalAuth | undefined;
+    let scheduler: Scheduler | undefined;
     try {
+      // Schedules invoke functions asynchronously; an invalid expression fails the start with its place.
+      scheduler = new Scheduler({ schedules: app.schedules, target: asyncInvoker, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId, logger });
+
       // Bucket changes become S3 events, queued durably as asynchronous invocations.
       const notifier = new BucketNotifier({ buckets: app.buckets, queue: asyncInvoker, region: RUNTIME_DEFAULTS.region });
       const buckets = new BucketStore({ stateDir, buckets: app.buckets, listener: notifier });
-      const tables = createTableStore({ stateDir, tables: app.tables });
+      const tables = createTableStore({ stateDir, tables: app.tables, changeListener: tableStreams.changeListener });
       const presigner = new Presigner({ stateDir, baseUrl: () => gateway?.url ?? 'http://127.0.0.1', region: RUNTIME_DEFAULTS.region });
-      routerSlot.router = createResourceRouter({ app, buckets, tables, presigner });
+      routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: eventHandlers });
 
       // The user pool is served on the gateway's port under /_strato/cognito, and its authorizer guards routes with `auth`.
       auth = app.auth ? await openLocalAuth({ auth: app.auth, stateDir: path.join(stateDir, 'auth'), logger }) : undefined;
@@ -104,9 +131,12 @@ export class LocalCloud {
       });
       auth?.attach(gateway.url);
 
-      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth }, routerSlot, logger);
+      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth, bus, scheduler, tableStreams }, routerSlot, logger);
     } catch (error) {
       auth?.close();
+      scheduler?.close();
+      await tableStreams.close();
+      await bus.close();
       await asyncInvoker.close();
       await runtime.close();
       throw error;
@@ -143,7 +173,10 @@ export class LocalCloud {
     buckets.setBuckets(app.buckets);
     notifier.setBuckets(app.buckets);
     tables.setTables(app.tables);
-    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner });
+    this.parts.bus.update(app);
+    this.parts.scheduler.update(app.schedules);
+    // NOTE: table stream consumers keep the settings they started with until a restart.
+    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: { bus: createBusHandler(this.parts.bus) } });
     gateway.setApp(app);
     // NOTE: declaring `auth` where there was none, or removing it, takes a restart; only its policy and groups change here.
     if (app.auth) this.parts.auth?.pool.setModel(app.auth);
@@ -156,8 +189,11 @@ export class LocalCloud {
   }
 
   private async stopParts(): Promise<void> {
-    const { gateway, asyncInvoker, runtime, buckets, tables, auth } = this.parts;
+    const { gateway, asyncInvoker, runtime, buckets, tables, auth, bus, scheduler, tableStreams } = this.parts;
     await gateway.close();
+    scheduler.close();
+    await bus.close();
+    await tableStreams.close();
     await asyncInvoker.close();
     await runtime.close();
     buckets.close();
