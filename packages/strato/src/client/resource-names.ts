@@ -1,10 +1,11 @@
 /**
  * Physical names of linked resources, read from the environment variables
- * that the model gives each linked function: `STRATO_BUCKET_<NAME>` and
- * `STRATO_TABLE_<NAME>`, upper case with dashes as underscores.
+ * that the model gives each linked function: `STRATO_BUCKET_<NAME>`,
+ * `STRATO_TABLE_<NAME>`, `STRATO_QUEUE_<NAME>` and `STRATO_STREAM_<NAME>`,
+ * upper case with dashes as underscores.
  */
 
-export type LinkedKind = 'BUCKET' | 'TABLE';
+export type LinkedKind = 'BUCKET' | 'TABLE' | 'QUEUE' | 'STREAM';
 
 /**
  * Returns the physical name of a linked resource. Without the variable, the
