@@ -120,9 +120,13 @@ export class UserPoolDatabase {
   readonly updateAttributes: Database.Statement<[string, number, string]>;
   readonly updatePassword: Database.Statement<[string, UserStatus, number, string]>;
   readonly updateSignInFailures: Database.Statement<[number, number, string]>;
+  readonly updateEnabled: Database.Statement<[0 | 1, number, string]>;
+  readonly deleteUser: Database.Statement<[string]>;
+  readonly selectUsersAfter: Database.Statement<[string, number], UserRow>;
 
   readonly selectGroups: Database.Statement<[string], { group_name: string }>;
   readonly insertGroupMember: Database.Statement<[string, string]>;
+  readonly deleteGroupMember: Database.Statement<[string, string]>;
 
   readonly selectCode: Database.Statement<[string, CodePurpose], CodeRow>;
   readonly upsertCode: Database.Statement<[string, CodePurpose, string, number, number]>;
@@ -161,9 +165,14 @@ export class UserPoolDatabase {
     this.updateAttributes = db.prepare('UPDATE users SET attributes = ?, updated_at = ? WHERE sub = ?');
     this.updatePassword = db.prepare('UPDATE users SET password_hash = ?, status = ?, updated_at = ?, failed_sign_ins = 0, locked_until = 0 WHERE sub = ?');
     this.updateSignInFailures = db.prepare('UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE sub = ?');
+    this.updateEnabled = db.prepare('UPDATE users SET enabled = ?, updated_at = ? WHERE sub = ?');
+    this.deleteUser = db.prepare('DELETE FROM users WHERE sub = ?');
+    // Users in username order, after a username, for ListUsers pages.
+    this.selectUsersAfter = db.prepare('SELECT * FROM users WHERE username > ? ORDER BY username LIMIT ?');
 
     this.selectGroups = db.prepare('SELECT group_name FROM group_members WHERE sub = ? ORDER BY group_name');
     this.insertGroupMember = db.prepare('INSERT OR IGNORE INTO group_members (sub, group_name) VALUES (?, ?)');
+    this.deleteGroupMember = db.prepare('DELETE FROM group_members WHERE sub = ? AND group_name = ?');
 
     this.selectCode = db.prepare('SELECT code, expires_at, attempts_left FROM codes WHERE sub = ? AND purpose = ?');
     this.upsertCode = db.prepare('INSERT OR REPLACE INTO codes (sub, purpose, code, expires_at, attempts_left) VALUES (?, ?, ?, ?, ?)');

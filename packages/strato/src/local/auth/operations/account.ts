@@ -1,31 +1,31 @@
 /**
  * Operations a signed-in user calls on their own account with an access
- * token: GetUser, UpdateUserAttributes, VerifyUserAttribute, ChangePassword
- * and GlobalSignOut.
+ * token: GetUser, UpdateUserAttributes, VerifyUserAttribute, ChangePassword,
+ * GlobalSignOut and DeleteUser.
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html
  */
 import { consumeCode, sendCode } from '../codes.ts';
 import type { UserRow } from '../database.ts';
-import { INCORRECT_CREDENTIALS, invalidParameter, notAuthorized } from '../errors.ts';
+import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized, USER_DOES_NOT_EXIST } from '../errors.ts';
 import { requireString } from '../input.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
 import { attributeList, parseAttributeList, readAttributes } from '../users.ts';
 
 /**
- * Returns the user an access token belongs to. The token must be valid and
- * its session not signed out; the user must exist and be enabled.
+ * Returns the user an access token belongs to. The token must be valid, the
+ * user must exist and be enabled, and the token's session must not be signed out.
  */
 async function authenticate(context: PoolContext, input: Record<string, unknown>): Promise<UserRow> {
   const token = requireString(input, 'AccessToken');
   const claims = await context.tokens.verifyAccessToken(token, context.audience(), Math.floor(context.now() / 1000));
 
+  const user = context.db.selectUserBySub.get(claims.sub);
+  if (!user) throw new CognitoError('UserNotFoundException', USER_DOES_NOT_EXIST);
+  if (user.enabled !== 1) throw notAuthorized('User is disabled.');
+
   const session = context.db.selectSession.get(claims.origin_jti);
   if (!session || session.revoked === 1) throw notAuthorized('Access Token has been revoked');
-
-  const user = context.db.selectUserBySub.get(claims.sub);
-  if (!user) throw notAuthorized('Invalid Access Token');
-  if (user.enabled !== 1) throw notAuthorized('User is disabled.');
   return user;
 }
 
@@ -84,5 +84,12 @@ export async function changePassword(context: PoolContext, input: Record<string,
 export async function globalSignOut(context: PoolContext, input: Record<string, unknown>) {
   const user = await authenticate(context, input);
   context.db.revokeSessions.run(user.sub);
+  return {};
+}
+
+/** Deletes the signed-in user's own account. */
+export async function deleteUser(context: PoolContext, input: Record<string, unknown>) {
+  const user = await authenticate(context, input);
+  context.db.deleteUser.run(user.sub);
   return {};
 }

@@ -2,7 +2,8 @@
  * The user-pool operations served locally, by the name in `X-Amz-Target`.
  */
 import type { Operation } from '../pool-context.ts';
-import { changePassword, getUser, globalSignOut, updateUserAttributes, verifyUserAttribute } from './account.ts';
+import { changePassword, deleteUser, getUser, globalSignOut, updateUserAttributes, verifyUserAttribute } from './account.ts';
+import { adminDeleteUser, adminDisableUser, adminEnableUser, adminListGroupsForUser, adminRemoveUserFromGroup, listUsers } from './admin-users.ts';
 import { adminAddUserToGroup, adminConfirmSignUp, adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from './admin.ts';
 import { confirmForgotPassword, forgotPassword } from './forgot-password.ts';
 import { initiateAuth, respondToAuthChallenge } from './sign-in.ts';
@@ -27,4 +28,11 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ['AdminGetUser', adminGetUser],
   ['AdminSetUserPassword', adminSetUserPassword],
   ['AdminUpdateUserAttributes', adminUpdateUserAttributes],
+  ['AdminDisableUser', adminDisableUser],
+  ['AdminEnableUser', adminEnableUser],
+  ['AdminDeleteUser', adminDeleteUser],
+  ['AdminRemoveUserFromGroup', adminRemoveUserFromGroup],
+  ['AdminListGroupsForUser', adminListGroupsForUser],
+  ['ListUsers', listUsers],
+  ['DeleteUser', deleteUser],
 ]);
