@@ -9,7 +9,7 @@ const BUCKET = 'demo-photos-originals';
 async function storeWith(t: { after(fn: () => void): void }, keys: readonly string[]): Promise<BucketStore> {
   const store = new BucketStore({ stateDir: tempStateDir(t), buckets: [bucketModel('originals')] });
   t.after(() => store.close());
-  for (const key of keys) await store.put({ bucket: BUCKET, key, body: key });
+  await Promise.all(keys.map((key) => store.put({ bucket: BUCKET, key, body: key })));
   return store;
 }
 
