@@ -314,8 +314,8 @@ export class AsyncInvoker {
       return [];
     }
 
-    // Lambda drops a record it cannot deliver and counts it in the DestinationDeliveryFailures metric;
-    // the event itself still completes, so the function is not run again.
+    // Lambda drops a record it cannot deliver and counts it in the DestinationDeliveryFailures metric.
+    // The event itself still completes, so the function is not run again.
     try {
       await this.options.destinations.send(destination, record);
     } catch (error) {

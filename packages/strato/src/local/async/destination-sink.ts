@@ -27,7 +27,7 @@ export interface LocalDestinationOptions {
 
 /**
  * `detail-type` of records sent to EventBridge.
- * NOTE: the Lambda documentation prints an en dash in these names; whether live events use an en dash or a
+ * NOTE: the Lambda documentation prints an en dash in these names. Whether live events use an en dash or a
  * hyphen is unconfirmed, so this follows the documentation.
  */
 export const BUS_DETAIL_TYPES = Object.freeze({

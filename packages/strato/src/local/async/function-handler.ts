@@ -15,7 +15,7 @@ export interface FunctionInvokeOptions {
   readonly getFunctionByName: (physicalName: string) => FunctionModel | undefined;
 }
 
-/** What `invokeAsync` returns: Invoke's status for an accepted `Event` invocation, and the event's request id. */
+/** Output of `invokeAsync`: Invoke's status for an accepted `Event` invocation, and the event's request id. */
 export interface InvokeAsyncOutput {
   readonly statusCode: 202;
   readonly requestId: string;
