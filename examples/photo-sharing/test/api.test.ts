@@ -3,6 +3,7 @@
  * cloud's gateway.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -103,6 +104,26 @@ test('text file ends failed, cloud keeps serving', async () => {
   const image = await running.client.uploadFile(path.join(DEMO_PHOTOS_DIR, 'badge.png'));
   const ready = await waitForPhoto(running, image.id);
   assert.equal(ready.status, 'ready');
+});
+
+test('failed photo recovers on re-upload', async () => {
+  const created = await running.client.createPhoto({ contentType: 'image/jpeg', filename: 'retry.jpg' });
+  await running.client.upload(created, Buffer.from('not a JPEG either'));
+  const failed = await waitForPhoto(running, created.id);
+  assert.equal(failed.status, 'failed');
+
+  // The upload URL stays valid until it expires, so the client can send the right file to it.
+  await running.client.upload(created, await readFile(path.join(DEMO_PHOTOS_DIR, 'harbour.jpg')));
+  let photo = await running.client.getPhoto(created.id);
+  const deadline = Date.now() + 30_000;
+  while (photo.status !== 'ready' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    photo = await running.client.getPhoto(created.id);
+  }
+
+  assert.equal(photo.status, 'ready');
+  assert.equal(photo.failureReason, undefined);
+  assert.equal(photo.width, 1600);
 });
 
 test('list pages newest first', async () => {

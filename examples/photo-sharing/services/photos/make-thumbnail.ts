@@ -40,35 +40,58 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
     return;
   }
 
-  const original = await originals.get(key);
+  const original = await readOriginal(key);
+  if (!original) {
+    console.warn(`Skipping ${key}: the original was deleted before its thumbnails were made (request ${requestId}).`);
+    return;
+  }
 
   let rendered: RenderedPhoto;
   try {
-    rendered = await renderThumbnails(original.body);
+    rendered = await renderThumbnails(original);
   } catch (error) {
     // A file that is not an image fails the same way on every retry, so the
     // photo ends as failed and the handler returns normally.
     const reason = `The upload is not an image that can be read: ${(error as Error).message}`;
     console.warn(`Photo ${id} failed (request ${requestId}): ${reason}`);
-    await photos.update({ owner: PUBLIC_GALLERY, id }, {
-      status: 'failed',
-      failureReason: reason,
-      sourceETag: record.s3.object.eTag,
-      updatedAt: new Date().toISOString(),
-    });
+    await finishPhoto(id, { status: 'failed', failureReason: reason, sourceETag: record.s3.object.eTag });
     return;
   }
 
   const stored = await storeThumbnails(id, rendered);
-  await photos.update({ owner: PUBLIC_GALLERY, id }, {
+  await finishPhoto(id, {
     status: 'ready',
     width: rendered.width,
     height: rendered.height,
     thumbnails: stored,
+    // Removes the reason of an earlier failed upload to the same key.
+    failureReason: undefined,
     sourceETag: record.s3.object.eTag,
-    updatedAt: new Date().toISOString(),
   });
   console.log(`Photo ${id} is ready: ${rendered.thumbnails.map((t) => `${t.width}x${t.height}`).join(', ')}.`);
+}
+
+/** Returns the original's bytes, or undefined when the object no longer exists. */
+async function readOriginal(key: string): Promise<Uint8Array | undefined> {
+  try {
+    return (await originals.get(key)).body;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/** Writes the outcome to the photo record, unless the record was deleted meanwhile. */
+async function finishPhoto(id: string, changes: Partial<Photo>): Promise<void> {
+  try {
+    await photos.update({ owner: PUBLIC_GALLERY, id }, { ...changes, updatedAt: new Date().toISOString() }, { ifExists: true });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+      console.warn(`Photo ${id} was deleted while its thumbnails were made; nothing to update.`);
+      return;
+    }
+    throw error;
+  }
 }
 
 async function storeThumbnails(id: string, rendered: RenderedPhoto): Promise<Record<ThumbnailSize, Thumbnail>> {
