@@ -20,6 +20,7 @@ function fixtureApp(): AppModel {
         functions: {
           'on-upload': { handler: 'uploads.onUpload' },
           'always-fails': { handler: 'uploads.alwaysFails', async: { maxRetryAttempts: 2 } },
+          'one-at-a-time': { handler: 'uploads.slow', reservedConcurrency: 1 },
         },
         buckets: {
           inbox: { notifications: [{ function: 'on-upload', events: ['s3:ObjectCreated:*'], prefix: 'in/' }] },
@@ -41,6 +42,7 @@ function startParts(t: { after(fn: () => Promise<void> | void): void }) {
     invoker: runtime,
     getFunction: (id) => app.functions.find((fn) => fn.id === id),
     retryDelaysMs: [10, 10],
+    throttleBackoffMs: 20,
     onOutcome: log.record,
   });
   const store = new BucketStore({ stateDir, buckets: app.buckets, listener: new BucketNotifier({ buckets: app.buckets, queue: asyncInvoker }) });
@@ -79,4 +81,16 @@ test('real handler errors retry with one request id', async (t) => {
   assert.equal(failed[0]!.error.errorMessage, `cannot process request ${requestId}`);
   // Every attempt logs a START line with the same request id.
   assert.equal(logs.filter((line) => line.startsWith(`START RequestId: ${requestId}`)).length, 3);
+});
+
+test('throttled events wait for concurrency', async (t) => {
+  const { asyncInvoker, log } = startParts(t);
+
+  for (let n = 0; n < 3; n++) await asyncInvoker.enqueue('media.one-at-a-time', { n });
+  await log.waitFor(() => log.outcomes.filter((o) => o.type === 'succeeded').length === 3);
+
+  // Reserved concurrency 1 throttles the others (TooManyRequestsException); Lambda retries throttles without counting attempts.
+  assert.ok(log.outcomes.some((o) => o.type === 'retrying' && o.reason === 'Throttled'));
+  for (const outcome of log.outcomes.filter((o) => o.type === 'succeeded')) assert.equal(outcome.attempts, 1);
+  assert.deepEqual(asyncInvoker.listFailed(), []);
 });
