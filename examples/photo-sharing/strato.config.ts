@@ -13,7 +13,7 @@ export default defineApp({
           handler: 'services/photos/make-thumbnail.handler',
           memory: 1024,
           timeout: 30,
-          links: ['originals', 'thumbnails', 'photos'],
+          links: ['originals', 'thumbnails', 'photos', 'bus'],
         },
       },
       routes: {
@@ -30,6 +30,26 @@ export default defineApp({
       tables: {
         // The sort key `id` is time-ordered, so a descending query lists the newest photos first.
         photos: { partitionKey: 'owner', sortKey: 'id' },
+      },
+    },
+    feed: {
+      functions: {
+        'on-photo-ready': { handler: 'services/feed/on-photo-ready.handler', links: ['items'] },
+        'list-feed': { handler: 'services/feed/list-feed.handler', links: ['items'] },
+      },
+      routes: {
+        'GET /feed': 'list-feed',
+      },
+      rules: {
+        // The feed follows new photos through the bus, never through the stores of the photos service.
+        'photo-ready': {
+          pattern: { source: ['photo-sharing.photos'], 'detail-type': ['PhotoReady'] },
+          targets: [{ function: 'on-photo-ready' }],
+        },
+      },
+      tables: {
+        // The sort key is the photo id, which is time-ordered, so a descending query lists the newest first.
+        items: { partitionKey: 'feed', sortKey: 'id' },
       },
     },
   },

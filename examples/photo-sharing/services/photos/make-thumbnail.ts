@@ -2,10 +2,10 @@
  * `make-thumbnail`: runs when an original lands under `uploads/` in the
  * `originals` bucket. Writes the WebP thumbnails to the `thumbnails` bucket
  * and marks the photo `ready`, or `failed` with the reason when the upload is
- * not an image.
+ * not an image. A ready photo is announced on the bus as `PhotoReady`.
  */
 import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
-import { bucket, table } from 'strato/client';
+import { bucket, bus, table } from 'strato/client';
 
 import { photoIdOfKey, PUBLIC_GALLERY, thumbnailKeyOf, type Photo, type Thumbnail, type ThumbnailSize } from './photo.ts';
 import { renderThumbnails, type RenderedPhoto } from './thumbnails.ts';
@@ -13,6 +13,7 @@ import { renderThumbnails, type RenderedPhoto } from './thumbnails.ts';
 const originals = bucket('originals');
 const thumbnails = bucket('thumbnails');
 const photos = table<Photo>('photos');
+const events = bus();
 
 export async function handler(event: S3Event, context: Context): Promise<void> {
   for (const record of event.Records) {
@@ -37,6 +38,8 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
   // Events arrive at least once, so the same upload can come twice.
   if (photo.status === 'ready' && photo.sourceETag === record.s3.object.eTag) {
     console.log(`Skipping ${key}: its thumbnails are already made.`);
+    // The first delivery may have failed after the update and before the announcement, so announce again.
+    await announceReady(photo);
     return;
   }
 
@@ -59,7 +62,7 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
   }
 
   const stored = await storeThumbnails(id, rendered);
-  await finishPhoto(id, {
+  const updated = await finishPhoto(id, {
     status: 'ready',
     width: rendered.width,
     height: rendered.height,
@@ -68,6 +71,7 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
     failureReason: undefined,
     sourceETag: record.s3.object.eTag,
   });
+  if (updated) await announceReady({ ...photo, thumbnails: stored });
   console.log(`Photo ${id} is ready: ${rendered.thumbnails.map((t) => `${t.width}x${t.height}`).join(', ')}.`);
 }
 
@@ -81,17 +85,31 @@ async function readOriginal(key: string): Promise<Uint8Array | undefined> {
   }
 }
 
-/** Writes the outcome to the photo record, unless the record was deleted meanwhile. */
-async function finishPhoto(id: string, changes: Partial<Photo>): Promise<void> {
+/** Writes the outcome to the photo record, unless the record was deleted meanwhile; returns whether it wrote. */
+async function finishPhoto(id: string, changes: Partial<Photo>): Promise<boolean> {
   try {
     await photos.update({ owner: PUBLIC_GALLERY, id }, { ...changes, updatedAt: new Date().toISOString() }, { ifExists: true });
+    return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
       console.warn(`Photo ${id} was deleted while its thumbnails were made; nothing to update.`);
-      return;
+      return false;
     }
     throw error;
   }
+}
+
+/**
+ * Publishes `PhotoReady`, which other services (the feed) follow instead of
+ * reading this service's stores. A failure to publish fails the invocation,
+ * so the S3 event is retried and the photo is announced then.
+ */
+async function announceReady(photo: Photo): Promise<void> {
+  await events.publish({
+    source: 'photo-sharing.photos',
+    detailType: 'PhotoReady',
+    detail: { id: photo.id, owner: photo.owner, thumbnails: photo.thumbnails, createdAt: photo.createdAt },
+  });
 }
 
 async function storeThumbnails(id: string, rendered: RenderedPhoto): Promise<Record<ThumbnailSize, Thumbnail>> {
