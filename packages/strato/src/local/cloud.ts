@@ -15,7 +15,7 @@ import path from 'node:path';
 import { findFunction, type AppModel } from '../model/index.ts';
 import { createLogger, type Logger, type LogLevel, type LogSink } from '../observe/logger.ts';
 import { FunctionRuntime, RUNTIME_DEFAULTS, type ResourceCall, type ResourceRouter } from '../runtime/index.ts';
-import { AsyncInvoker } from './async/index.ts';
+import { AsyncInvoker, createFunctionInvokeHandler, createLocalDestinationSink } from './async/index.ts';
 import { openLocalAuth, type LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
 import { createBusHandler, EventBus } from './bus/index.ts';
@@ -83,7 +83,13 @@ export class LocalCloud {
 
     let cloud: LocalCloud | undefined;
     const getFunction = (id: string) => findFunction(cloud?.app ?? app, id);
-    const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, logger });
+    // Invocation records of functions with destinations go to another function, or to the bus through a closure,
+    // because the bus is created below. NOTE: queue destinations fail (logged) until the queue engine joins the local cloud.
+    const destinations = createLocalDestinationSink({
+      getQueue: (id) => (cloud?.app ?? app).queues.find((queue) => queue.id === id),
+      bus: { putEvents: (entries) => bus.putEvents(entries) },
+    });
+    const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, destinations, logger });
 
     // Table changes become stream records in the table write's transaction; consumers run as event source mappings.
     const tableStreams = new TableStreams({ app, invoker: runtime, logger, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId });
@@ -100,7 +106,7 @@ export class LocalCloud {
       accountId: RUNTIME_DEFAULTS.accountId,
       logger,
     });
-    const eventHandlers = { bus: createBusHandler(bus) };
+    const eventHandlers = { bus: createBusHandler(bus), function: functionInvokeHandler(asyncInvoker, () => cloud?.app ?? app) };
 
     let gateway: Gateway | undefined;
     let auth: LocalAuth | undefined;
@@ -176,7 +182,7 @@ export class LocalCloud {
     this.parts.bus.update(app);
     this.parts.scheduler.update(app.schedules);
     // NOTE: table stream consumers keep the settings they started with until a restart.
-    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: { bus: createBusHandler(this.parts.bus) } });
+    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: { bus: createBusHandler(this.parts.bus), function: functionInvokeHandler(this.parts.asyncInvoker, () => this.currentApp) } });
     gateway.setApp(app);
     // NOTE: declaring `auth` where there was none, or removing it, takes a restart; only its policy and groups change here.
     if (app.auth) this.parts.auth?.pool.setModel(app.auth);
@@ -211,4 +217,9 @@ class RouterSlot implements ResourceRouter {
     if (!this.router) return Promise.reject(new Error('The local cloud is still starting; retry the call.'));
     return this.router.handle(callerFunctionId, call);
   }
+}
+
+/** Serves `invokeAsync` from one function to a linked one, through the durable asynchronous invoker. */
+function functionInvokeHandler(asyncInvoker: AsyncInvoker, currentApp: () => AppModel) {
+  return createFunctionInvokeHandler({ queue: asyncInvoker, getFunctionByName: (name) => currentApp().functions.find((fn) => fn.physicalName === name) });
 }
