@@ -119,9 +119,9 @@ test('missing auth parameters are invalid', async () => {
 });
 
 test('unserved or unknown flows are invalid', async () => {
-  const srp = await rejection(initiateAuth('USER_SRP_AUTH', { USERNAME: 'ana', SRP_A: 'abc' }));
-  assert.equal(srp.name, 'InvalidParameterException');
-  assert.equal(srp.message, 'USER_SRP_AUTH flow not enabled for this client');
+  const custom = await rejection(initiateAuth('CUSTOM_AUTH', { USERNAME: 'ana' }));
+  assert.equal(custom.name, 'InvalidParameterException');
+  assert.equal(custom.message, 'CUSTOM_AUTH flow not enabled for this client');
 
   const unknown = await rejection(initiateAuth('MAGIC_LINK', {}));
   assert.equal(unknown.name, 'InvalidParameterException');

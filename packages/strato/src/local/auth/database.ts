@@ -20,6 +20,8 @@ export interface UserRow {
   readonly status: UserStatus;
   readonly enabled: 0 | 1;
   readonly password_hash: string;
+  /** The SRP salt and verifier as JSON, or `null` for a user stored before SRP sign-in existed. */
+  readonly srp_verifier: string | null;
   readonly failed_sign_ins: number;
   /** Epoch milliseconds before which sign-in is refused after too many failures. */
   readonly locked_until: number;
@@ -69,6 +71,7 @@ const SCHEMA = `
     status TEXT NOT NULL,
     enabled INTEGER NOT NULL,
     password_hash TEXT NOT NULL,
+    srp_verifier TEXT,
     failed_sign_ins INTEGER NOT NULL DEFAULT 0,
     locked_until INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
@@ -107,6 +110,12 @@ const SCHEMA = `
   );
 `;
 
+/** Adds columns that pools created by earlier versions lack. */
+function addMissingColumns(db: Database.Database): void {
+  const columns = new Set((db.pragma('table_info(users)') as Array<{ name: string }>).map((column) => column.name));
+  if (!columns.has('srp_verifier')) db.exec('ALTER TABLE users ADD COLUMN srp_verifier TEXT');
+}
+
 export class UserPoolDatabase {
   readonly #db: Database.Database;
 
@@ -118,7 +127,7 @@ export class UserPoolDatabase {
   readonly insertUser: Database.Statement<[Omit<UserRow, 'failed_sign_ins' | 'locked_until'>]>;
   readonly updateStatus: Database.Statement<[UserStatus, number, string]>;
   readonly updateAttributes: Database.Statement<[string, number, string]>;
-  readonly updatePassword: Database.Statement<[string, UserStatus, number, string]>;
+  readonly updatePassword: Database.Statement<[string, string, UserStatus, number, string]>;
   readonly updateSignInFailures: Database.Statement<[number, number, string]>;
   readonly updateEnabled: Database.Statement<[0 | 1, number, string]>;
   readonly deleteUser: Database.Statement<[string]>;
@@ -151,6 +160,7 @@ export class UserPoolDatabase {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    addMissingColumns(this.#db);
 
     const db = this.#db;
     this.selectSetting = db.prepare('SELECT value FROM settings WHERE name = ?');
@@ -159,11 +169,11 @@ export class UserPoolDatabase {
     this.selectUserByName = db.prepare('SELECT * FROM users WHERE username = ?');
     this.selectUserBySub = db.prepare('SELECT * FROM users WHERE sub = ?');
     this.insertUser = db.prepare(`
-      INSERT INTO users (sub, username, attributes, status, enabled, password_hash, created_at, updated_at)
-      VALUES (@sub, @username, @attributes, @status, @enabled, @password_hash, @created_at, @updated_at)`);
+      INSERT INTO users (sub, username, attributes, status, enabled, password_hash, srp_verifier, created_at, updated_at)
+      VALUES (@sub, @username, @attributes, @status, @enabled, @password_hash, @srp_verifier, @created_at, @updated_at)`);
     this.updateStatus = db.prepare('UPDATE users SET status = ?, updated_at = ? WHERE sub = ?');
     this.updateAttributes = db.prepare('UPDATE users SET attributes = ?, updated_at = ? WHERE sub = ?');
-    this.updatePassword = db.prepare('UPDATE users SET password_hash = ?, status = ?, updated_at = ?, failed_sign_ins = 0, locked_until = 0 WHERE sub = ?');
+    this.updatePassword = db.prepare('UPDATE users SET password_hash = ?, srp_verifier = ?, status = ?, updated_at = ?, failed_sign_ins = 0, locked_until = 0 WHERE sub = ?');
     this.updateSignInFailures = db.prepare('UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE sub = ?');
     this.updateEnabled = db.prepare('UPDATE users SET enabled = ?, updated_at = ? WHERE sub = ?');
     this.deleteUser = db.prepare('DELETE FROM users WHERE sub = ?');

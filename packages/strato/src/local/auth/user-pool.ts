@@ -86,6 +86,7 @@ export class LocalUserPool {
         tokens: new TokenService(key),
         logger: options.logger ?? silentLogger,
         challengeSessions: new Map(),
+        srpExchanges: new Map(),
         audience: () => pool!.audience,
         now: options.now ?? Date.now,
       };

@@ -8,7 +8,8 @@ import { consumeCode, sendCode } from '../codes.ts';
 import type { UserRow } from '../database.ts';
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized, USER_DOES_NOT_EXIST } from '../errors.ts';
 import { requireString } from '../input.ts';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.ts';
+import { setPassword } from '../credentials.ts';
+import { checkPasswordPolicy, verifyPassword } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
 import { attributeList, parseAttributeList, readAttributes } from '../users.ts';
 
@@ -71,7 +72,7 @@ export async function changePassword(context: PoolContext, input: Record<string,
   checkPasswordPolicy(proposed, context.policy);
 
   if (!(await verifyPassword(previous, user.password_hash))) throw notAuthorized(INCORRECT_CREDENTIALS);
-  context.db.updatePassword.run(await hashPassword(proposed), user.status, context.now(), user.sub);
+  await setPassword(context, user, proposed, user.status);
   return {};
 }
 

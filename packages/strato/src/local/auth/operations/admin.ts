@@ -5,7 +5,8 @@
  */
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.ts';
 import { optionalString, requirePool, requireString } from '../input.ts';
-import { checkPasswordPolicy, generateTemporaryPassword, hashPassword } from '../passwords.ts';
+import { setPassword } from '../credentials.ts';
+import { checkPasswordPolicy, generateTemporaryPassword } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
 import { findUserForAdmin, parseAttributeList, readAttributes, toUserType } from '../users.ts';
 import { insertUser, requireUsername } from './sign-up.ts';
@@ -69,7 +70,7 @@ export async function adminSetUserPassword(context: PoolContext, input: Record<s
   checkPasswordPolicy(password, context.policy);
 
   const status = input.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
-  context.db.updatePassword.run(await hashPassword(password), status, context.now(), user.sub);
+  await setPassword(context, user, password, status);
   return {};
 }
 

@@ -5,7 +5,8 @@
 import { consumeCode, sendCode } from '../codes.ts';
 import { invalidParameter, notAuthorized } from '../errors.ts';
 import { requireClient, requireString } from '../input.ts';
-import { checkPasswordPolicy, hashPassword } from '../passwords.ts';
+import { setPassword } from '../credentials.ts';
+import { checkPasswordPolicy } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
 import { findUserForClient, readAttributes } from '../users.ts';
 
@@ -30,6 +31,6 @@ export async function confirmForgotPassword(context: PoolContext, input: Record<
   checkPasswordPolicy(password, context.policy);
 
   consumeCode(context, user, 'forgot-password', code);
-  context.db.updatePassword.run(await hashPassword(password), 'CONFIRMED', context.now(), user.sub);
+  await setPassword(context, user, password, 'CONFIRMED');
   return {};
 }

@@ -1,36 +1,27 @@
 /**
- * InitiateAuth with USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, and
- * RespondToAuthChallenge for NEW_PASSWORD_REQUIRED, the challenge of a user
- * created by an administrator.
+ * InitiateAuth with USER_PASSWORD_AUTH, USER_SRP_AUTH and
+ * REFRESH_TOKEN_AUTH, and RespondToAuthChallenge for PASSWORD_VERIFIER (the
+ * second step of SRP) and NEW_PASSWORD_REQUIRED (the first sign-in of a user
+ * created by an administrator).
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-import type { UserRow } from '../database.ts';
+import { setPassword } from '../credentials.ts';
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized, USER_DOES_NOT_EXIST } from '../errors.ts';
-import { hashRefreshToken, newRefreshToken } from '../identifiers.ts';
+import { hashRefreshToken } from '../identifiers.ts';
 import { requireClient, requireString } from '../input.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
-import { REFRESH_TOKEN_LIFETIME_SECONDS, TOKEN_LIFETIME_SECONDS } from '../tokens.ts';
+import { TOKEN_LIFETIME_SECONDS } from '../tokens.ts';
 import { groupsOf } from '../users.ts';
+import { checkSignInAllowed, completeSignIn, nowSeconds, recordFailedSignIn, requireAuthParameter, startSession } from './sign-in-steps.ts';
+import { answerPasswordVerifier, startSrpSignIn } from './srp-sign-in.ts';
 
 const AUTH_FLOWS = [
   'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'ADMIN_NO_SRP_AUTH',
   'USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH',
 ];
-
-/**
- * Cognito's lockout: after five failed sign-ins in a row the user is locked
- * out for one second, and each further failure doubles that, up to about 15 minutes.
- * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
- */
-const FAILURES_BEFORE_LOCKOUT = 5;
-const FIRST_LOCKOUT_MS = 1000;
-const MAX_LOCKOUT_MS = 15 * 60_000;
-
-/** A NEW_PASSWORD_REQUIRED session lasts three minutes, Cognito's default for authentication sessions. */
-const CHALLENGE_SESSION_MS = 3 * 60_000;
 
 // Hashed on first use, so that a sign-in for an unknown user costs as much as one with a wrong password.
 let decoyHash: Promise<string> | undefined;
@@ -44,9 +35,10 @@ export async function initiateAuth(context: PoolContext, input: Record<string, u
     throw invalidParameter(`1 validation error detected: Value '${flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [${AUTH_FLOWS.join(', ')}]`);
   }
   if (flow === 'USER_PASSWORD_AUTH') return signInWithPassword(context, parameters);
+  if (flow === 'USER_SRP_AUTH') return startSrpSignIn(context, parameters);
   if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshTokens(context, parameters);
 
-  // NOTE: SRP, custom and choice-based flows are not served locally, so clients must use USER_PASSWORD_AUTH.
+  // NOTE: custom and choice-based flows are not served locally, so clients must use USER_PASSWORD_AUTH or USER_SRP_AUTH.
   throw invalidParameter(`${flow} flow not enabled for this client`);
 }
 
@@ -61,26 +53,13 @@ async function signInWithPassword(context: PoolContext, parameters: Record<strin
     await verifyPassword(password, await decoyHash);
     throw new CognitoError('UserNotFoundException', USER_DOES_NOT_EXIST);
   }
-  if (user.enabled !== 1) throw notAuthorized('User is disabled.');
-  if (user.locked_until > context.now()) throw notAuthorized('Password attempts exceeded');
+  checkSignInAllowed(context, user);
 
   if (!(await verifyPassword(password, user.password_hash))) {
     recordFailedSignIn(context, user);
     throw notAuthorized(INCORRECT_CREDENTIALS);
   }
-  context.db.updateSignInFailures.run(0, 0, user.sub);
-
-  if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
-  if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
-  if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(context, user);
-  return { ChallengeParameters: {}, AuthenticationResult: await startSession(context, user) };
-}
-
-function recordFailedSignIn(context: PoolContext, user: UserRow): void {
-  const failures = user.failed_sign_ins + 1;
-  const excess = failures - FAILURES_BEFORE_LOCKOUT;
-  const lockedUntil = excess >= 0 ? context.now() + Math.min(FIRST_LOCKOUT_MS * 2 ** excess, MAX_LOCKOUT_MS) : 0;
-  context.db.updateSignInFailures.run(failures, lockedUntil, user.sub);
+  return completeSignIn(context, user);
 }
 
 async function refreshTokens(context: PoolContext, parameters: Record<string, unknown>) {
@@ -99,24 +78,18 @@ async function refreshTokens(context: PoolContext, parameters: Record<string, un
   return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ExpiresIn: TOKEN_LIFETIME_SECONDS, TokenType: 'Bearer' } };
 }
 
-function newPasswordChallenge(context: PoolContext, user: UserRow) {
-  const session = randomBytes(48).toString('base64url');
-  context.challengeSessions.set(session, { sub: user.sub, expiresAt: context.now() + CHALLENGE_SESSION_MS });
-  return {
-    ChallengeName: 'NEW_PASSWORD_REQUIRED',
-    Session: session,
-    ChallengeParameters: { USER_ID_FOR_SRP: user.username, requiredAttributes: '[]', userAttributes: user.attributes },
-  };
-}
-
 /** @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html */
 export async function respondToAuthChallenge(context: PoolContext, input: Record<string, unknown>) {
   requireClient(context, input);
   const challengeName = requireString(input, 'ChallengeName');
-  const sessionId = requireString(input, 'Session');
   const responses = (input.ChallengeResponses ?? {}) as Record<string, unknown>;
-  if (challengeName !== 'NEW_PASSWORD_REQUIRED') throw invalidParameter(`${challengeName} is not a challenge of this session. Only NEW_PASSWORD_REQUIRED is served locally.`);
 
+  if (challengeName === 'PASSWORD_VERIFIER') return answerPasswordVerifier(context, responses);
+  if (challengeName === 'NEW_PASSWORD_REQUIRED') return answerNewPasswordChallenge(context, requireString(input, 'Session'), responses);
+  throw invalidParameter(`${challengeName} is not a challenge of this session. The local pool serves PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED.`);
+}
+
+async function answerNewPasswordChallenge(context: PoolContext, sessionId: string, responses: Record<string, unknown>) {
   const challenge = context.challengeSessions.get(sessionId);
   if (!challenge || challenge.expiresAt <= context.now()) {
     context.challengeSessions.delete(sessionId);
@@ -128,30 +101,9 @@ export async function respondToAuthChallenge(context: PoolContext, input: Record
 
   const newPassword = requireAuthParameter(responses, 'NEW_PASSWORD');
   checkPasswordPolicy(newPassword, context.policy);
-  context.db.updatePassword.run(await hashPassword(newPassword), 'CONFIRMED', context.now(), user.sub);
+  await setPassword(context, user, newPassword, 'CONFIRMED');
   context.challengeSessions.delete(sessionId);
 
   const confirmed = context.db.selectUserBySub.get(user.sub)!;
   return { ChallengeParameters: {}, AuthenticationResult: await startSession(context, confirmed) };
-}
-
-/** Opens a session for a signed-in user: a new refresh token and the first ID and access tokens. */
-async function startSession(context: PoolContext, user: UserRow) {
-  const now = nowSeconds(context);
-  const refreshToken = newRefreshToken();
-  const session = { origin_jti: randomUUID(), event_id: randomUUID(), sub: user.sub, auth_time: now, expires_at: now + REFRESH_TOKEN_LIFETIME_SECONDS, revoked: 0 as const };
-  context.db.insertSession.run(session.origin_jti, session.event_id, user.sub, hashRefreshToken(refreshToken), session.auth_time, session.expires_at);
-
-  const tokens = await context.tokens.issue(user, groupsOf(context, user), session, context.audience(), now);
-  return { AccessToken: tokens.AccessToken, ExpiresIn: TOKEN_LIFETIME_SECONDS, TokenType: 'Bearer', RefreshToken: refreshToken, IdToken: tokens.IdToken };
-}
-
-function requireAuthParameter(parameters: Record<string, unknown>, name: string): string {
-  const value = parameters[name];
-  if (typeof value !== 'string' || value === '') throw invalidParameter(`Missing required parameter ${name}`);
-  return value;
-}
-
-function nowSeconds(context: PoolContext): number {
-  return Math.floor(context.now() / 1000);
 }

@@ -8,7 +8,8 @@ import { consumeCode, sendCode } from '../codes.ts';
 import type { UserRow, UserStatus } from '../database.ts';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.ts';
 import { requireClient, requireString } from '../input.ts';
-import { checkPasswordPolicy, hashPassword } from '../passwords.ts';
+import { deriveCredentials } from '../credentials.ts';
+import { checkPasswordPolicy } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
 import { findUserForClient, parseAttributeList, readAttributes } from '../users.ts';
 
@@ -76,13 +77,15 @@ export async function insertUser(context: PoolContext, newUser: NewUser, existsM
   if (context.db.selectUserByName.get(newUser.username)) throw new CognitoError('UsernameExistsException', existsMessage);
 
   const now = context.now();
+  const credentials = await deriveCredentials(context, newUser.username, newUser.password);
   const user: UserRow = {
     sub: randomUUID(),
     username: newUser.username,
     attributes: JSON.stringify(newUser.attributes),
     status: newUser.status,
     enabled: 1,
-    password_hash: await hashPassword(newUser.password),
+    password_hash: credentials.passwordHash,
+    srp_verifier: credentials.srpVerifier,
     failed_sign_ins: 0,
     locked_until: 0,
     created_at: now,
