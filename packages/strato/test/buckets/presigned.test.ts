@@ -325,3 +325,33 @@ test('GET with a Range header returns part', async (t) => {
   assert.equal(beyond.status, 416);
   assert.equal(await errorCode(beyond), 'InvalidRange');
 });
+
+test('conditional GET and HEAD', async (t) => {
+  const cloud = await startCloud(t);
+  const info = await cloud.store.put({ bucket: BUCKET, key: 'cached.txt', body: 'v1' });
+  const url = await cloud.presign({ method: 'GET', key: 'cached.txt', expiresIn: 60 });
+  const headUrl = await cloud.presign({ method: 'HEAD', key: 'cached.txt', expiresIn: 60 });
+  const later = new Date(info.lastModified.getTime() + 5000).toUTCString();
+  const earlier = new Date(info.lastModified.getTime() - 5000).toUTCString();
+
+  // Status codes as S3's GetObject documents them for each conditional header.
+  const cases: [Record<string, string>, number][] = [
+    [{ 'If-None-Match': info.etag }, 304],
+    [{ 'If-None-Match': '"0123"' }, 200],
+    [{ 'If-Modified-Since': later }, 304],
+    [{ 'If-Modified-Since': earlier }, 200],
+    [{ 'If-Match': info.etag }, 200],
+    [{ 'If-Match': '"0123"' }, 412],
+    [{ 'If-Unmodified-Since': earlier }, 412],
+    [{ 'If-Match': info.etag, 'If-Unmodified-Since': earlier }, 200],
+    [{ 'If-None-Match': info.etag, 'If-Modified-Since': earlier }, 304],
+  ];
+  for (const [headers, status] of cases) {
+    const get = await fetch(url, { headers });
+    const head = await fetch(headUrl, { method: 'HEAD', headers });
+    assert.equal(get.status, status, JSON.stringify(headers));
+    assert.equal(head.status, status, `HEAD ${JSON.stringify(headers)}`);
+    if (status === 412) assert.equal(await errorCode(get), 'PreconditionFailed');
+    else await get.arrayBuffer();
+  }
+});

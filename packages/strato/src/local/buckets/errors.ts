@@ -17,6 +17,7 @@ export type S3ErrorCode =
   | 'MissingContentLength'
   | 'NoSuchBucket'
   | 'NoSuchKey'
+  | 'PreconditionFailed'
   | 'SignatureDoesNotMatch'
   | 'AuthorizationQueryParametersError';
 
@@ -33,6 +34,7 @@ const STATUS_BY_CODE: Readonly<Record<S3ErrorCode, number>> = {
   MissingContentLength: 411,
   NoSuchBucket: 404,
   NoSuchKey: 404,
+  PreconditionFailed: 412,
   SignatureDoesNotMatch: 403,
   AuthorizationQueryParametersError: 400,
 };

@@ -17,6 +17,7 @@
 export { BucketStore, DEFAULT_CONTENT_TYPE, MAX_USER_METADATA_BYTES, type BucketStoreOptions } from './store.ts';
 export { S3Error, type S3ErrorCode } from './errors.ts';
 export { parseByteRange, type ByteRange } from './byte-range.ts';
+export { evaluateConditions, type ConditionOutcome } from './conditional-request.ts';
 export { MAX_KEY_BYTES } from './keys.ts';
 export { MAX_PUT_BYTES } from './content-files.ts';
 export { MAX_KEYS } from './list.ts';

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { silentLogger, type Logger } from '../../observe/logger.ts';
 import { parseByteRange } from './byte-range.ts';
+import { evaluateConditions } from './conditional-request.ts';
 import { MAX_PUT_BYTES } from './content-files.ts';
 import { S3Error, errorXml } from './errors.ts';
 import { ANONYMOUS_PRINCIPAL } from './notifier.ts';
@@ -71,7 +72,7 @@ async function serve(options: PresignedUrlHandlerOptions, request: IncomingMessa
 
   const { bucket, key } = await options.presigner.verify({ method, url: request.url!, headers: request.headers });
   if (method === 'PUT') await putObject(options.store, request, response, bucket, key);
-  else await getObject(options.store, response, bucket, key, method === 'HEAD', request.headers.range);
+  else await getObject(options.store, request, response, bucket, key);
 }
 
 async function putObject(store: BucketStore, request: IncomingMessage, response: ServerResponse, bucket: string, key: string): Promise<void> {
@@ -92,20 +93,45 @@ async function putObject(store: BucketStore, request: IncomingMessage, response:
   response.end();
 }
 
-async function getObject(store: BucketStore, response: ServerResponse, bucket: string, key: string, headOnly: boolean, rangeHeader: string | undefined): Promise<void> {
-  if (headOnly) {
-    response.writeHead(200, objectHeaders(store.head(bucket, key)));
+async function getObject(store: BucketStore, request: IncomingMessage, response: ServerResponse, bucket: string, key: string): Promise<void> {
+  if (request.method === 'HEAD') {
+    const info = store.head(bucket, key);
+    if (answeredByConditions(request, response, info)) return;
+    response.writeHead(200, objectHeaders(info));
     response.end();
     return;
   }
 
-  const { info, body, range } = await store.getStream(bucket, key, (size) => parseByteRange(rangeHeader, size));
+  const { info, body, range } = await store.getStream(bucket, key, (size) => parseByteRange(request.headers.range, size));
+  let answered: boolean;
+  try {
+    answered = answeredByConditions(request, response, info);
+  } catch (error) {
+    body.destroy();
+    throw error;
+  }
+  if (answered) {
+    body.destroy();
+    return;
+  }
+
   if (range) {
     response.writeHead(206, { ...objectHeaders(info), 'Content-Length': range.end - range.start + 1, 'Content-Range': `bytes ${range.start}-${range.end}/${info.size}` });
   } else {
     response.writeHead(200, objectHeaders(info));
   }
   await pipeline(body, response);
+}
+
+/** Sends 304 or 412 when the request's conditions call for it, and returns whether it did. */
+function answeredByConditions(request: IncomingMessage, response: ServerResponse, info: ObjectInfo): boolean {
+  const outcome = evaluateConditions(request.headers, info);
+  if (outcome === 'proceed') return false;
+  if (outcome === 'precondition-failed') throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+
+  response.writeHead(304, { ETag: info.etag, 'Last-Modified': info.lastModified.toUTCString() });
+  response.end();
+  return true;
 }
 
 function objectHeaders(info: ObjectInfo): Record<string, string | number> {
