@@ -356,6 +356,8 @@ export class QueueEngine {
 
     // A FIFO message whose deduplication id was seen in the last 5 minutes is
     // accepted but not stored again.
+    // NOTE: the duplicate's result carries the original message id; which id
+    // SQS returns for a duplicate is not documented (moto returns a new one).
     if (deduplicationId !== undefined) {
       const original = this.#db.selectDeduplication.get(queue.name, deduplicationId, now);
       if (original !== undefined) {
