@@ -31,6 +31,8 @@ export function table<T extends object = Item>(name: string): TableClient<T> {
 
 export { BucketClient, TableClient };
 export { bus, BusClient, type BusEventInput, type PublishResult } from './bus.ts';
+export { queue, QueueClient, type AttributeInput, type BatchMessage, type ReceiveOptions, type SendOptions } from './queue.ts';
+export { stream, StreamClient, type RecordData, type RecordInput } from './stream.ts';
 export type { ListOptions, ObjectInfo, ObjectListing, PresignOptions, PresignPutOptions, PutObjectOptions, StoredObject } from './bucket.ts';
 export type { ItemPage, QueryOptions, ScanOptions, WriteConditions } from './table.ts';
 export type { Item, Key, KeyValue, SortKeyCondition } from './protocol.ts';

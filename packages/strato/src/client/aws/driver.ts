@@ -6,7 +6,9 @@
 import type { Driver } from '../protocol.ts';
 import { createTableOperations } from './dynamodb-operations.ts';
 import { createBusOperations } from './eventbridge-operations.ts';
+import { createStreamOperations } from './kinesis-operations.ts';
 import { createBucketOperations } from './s3-operations.ts';
+import { createQueueOperations } from './sqs-operations.ts';
 import { loadAwsSdk } from './sdk.ts';
 
 /** Operations of one resource kind, by the name the clients send. */
@@ -32,6 +34,8 @@ export async function createAwsDriver(): Promise<Driver> {
     bucket: createBucketOperations(sdk, s3),
     table: createTableOperations(sdk, documents),
     bus: createBusOperations(),
+    queue: createQueueOperations(),
+    stream: createStreamOperations(),
   };
 
   return {
