@@ -1,7 +1,7 @@
 /**
  * Conditional GET and HEAD, as S3 evaluates them: If-Match and
- * If-Unmodified-Since can fail the request with 412, If-None-Match and
- * If-Modified-Since can answer 304 Not Modified.
+ * If-Unmodified-Since can fail the request with 412, and If-None-Match and
+ * If-Modified-Since can end it with 304 Not Modified.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -23,7 +23,7 @@ export function evaluateConditions(headers: IncomingHttpHeaders, info: ObjectInf
     if (unmodifiedSince !== undefined && modifiedAt > unmodifiedSince) return 'precondition-failed';
   }
 
-  // S3: when If-None-Match fails (the ETag matches), the object is not modified, whatever If-Modified-Since says.
+  // S3: when If-None-Match fails (the ETag matches), the object is not modified, whatever the If-Modified-Since date.
   const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined) return etagListMatches(ifNoneMatch, info.etag) ? 'not-modified' : 'proceed';
 

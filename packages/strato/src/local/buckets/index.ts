@@ -13,6 +13,14 @@
  * bucket's physical name (the value of the linked environment variable) and
  * passes the calling function as `RequestContext`. Errors are `S3Error`s
  * whose `name` is S3's error code (`NoSuchKey`, `NoSuchBucket`, ...).
+ *
+ * Presigned URLs point at the gateway, which mounts the handler:
+ *
+ * ```ts
+ * const presigner = new Presigner({ stateDir, baseUrl: () => gateway.url });
+ * const mount = createPresignedUrlHandler({ store: buckets, presigner }); // serves /_strato/s3/<bucket>/<key>
+ * const url = await presigner.presign({ method: 'PUT', bucket, key, expiresIn: 300, contentType: 'image/jpeg' });
+ * ```
  */
 export { BucketStore, DEFAULT_CONTENT_TYPE, MAX_USER_METADATA_BYTES, type BucketStoreOptions } from './store.ts';
 export { S3Error, type S3ErrorCode } from './errors.ts';
