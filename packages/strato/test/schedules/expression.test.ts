@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { parseScheduleExpression, ScheduleExpressionError } from '../../src/local/schedules/index.ts';
+import { ModelError, resolveApp } from '../../src/model/index.ts';
 
 function next(expression: string, after: string): string | undefined {
   const at = new Date(after);
@@ -103,4 +104,18 @@ describe('invalid expressions', () => {
       });
     });
   }
+});
+
+test('the model reports an invalid cron field with its place', () => {
+  const root = new URL('../fixtures/hello', import.meta.url).pathname;
+  assert.throws(() => resolveApp({
+    name: 'demo',
+    services: { jobs: { functions: { work: { handler: 'src/hello.handler' } }, schedules: { nightly: { schedule: 'cron(0 25 * * ? *)', function: 'work' } } } },
+  }, root), (error: unknown) => {
+    assert.ok(error instanceof ModelError);
+    assert.equal(error.problems.length, 1);
+    assert.equal(error.problems[0]!.path, 'services.jobs.schedules.nightly.schedule');
+    assert.equal(error.problems[0]!.message, 'Parameter ScheduleExpression is not valid: "cron(0 25 * * ? *)". "25" is not a valid hours value; use 0-23.');
+    return true;
+  });
 });

@@ -11,5 +11,5 @@
  * ```
  */
 export { Scheduler, type AsyncTarget, type ScheduleFire, type SchedulerOptions } from './scheduler.ts';
-export { parseScheduleExpression, type ScheduleTimes } from './expression.ts';
-export { ScheduleExpressionError } from './cron.ts';
+export { parseScheduleExpression, type ScheduleTimes } from '../../model/schedule-expression.ts';
+export { ScheduleExpressionError } from '../../model/schedule-cron.ts';

@@ -13,8 +13,8 @@ import type { ScheduledEvent } from 'aws-lambda';
 
 import type { ScheduleModel } from '../../model/index.ts';
 import { silentLogger, type Logger } from '../../observe/logger.ts';
-import { ScheduleExpressionError } from './cron.ts';
-import { parseScheduleExpression, type ScheduleTimes } from './expression.ts';
+import { ScheduleExpressionError } from '../../model/schedule-cron.ts';
+import { parseScheduleExpression, type ScheduleTimes } from '../../model/schedule-expression.ts';
 
 /** setTimeout's maximum delay; a later fire is checked again after this long. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -21,7 +21,7 @@ const LAST_YEAR = 2199;
 
 /** Thrown for an expression that EventBridge would reject, with the reason. */
 export class ScheduleExpressionError extends Error {
-  constructor(readonly expression: string, reason: string) {
+  constructor(readonly expression: string, readonly reason: string) {
     super(`Parameter ScheduleExpression is not valid: "${expression}". ${reason}`);
     this.name = 'ValidationException';
   }

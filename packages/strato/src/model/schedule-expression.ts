@@ -3,7 +3,7 @@
  * `cron(0 12 * * ? *)`.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
  */
-import { nextCronTime, parseCron, ScheduleExpressionError } from './cron.ts';
+import { nextCronTime, parseCron, ScheduleExpressionError } from './schedule-cron.ts';
 
 /** A parsed expression that computes fire times. */
 export interface ScheduleTimes {
