@@ -1,6 +1,8 @@
 import type { DestinationConfig, RuleConfig, ScheduleConfig, StreamConsumerConfig } from './config.ts';
 import type { DestinationModel, RuleModel, ScheduleModel, StreamConsumerModel } from './model.ts';
 import { checkEventPattern } from './event-pattern.ts';
+import { ScheduleExpressionError } from './schedule-cron.ts';
+import { parseScheduleExpression } from './schedule-expression.ts';
 import { checkName, checkRange, functionRef, queueRef, type ServiceScope } from './resolve-context.ts';
 
 const STARTING_POSITIONS = new Set(['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP']);
@@ -71,7 +73,7 @@ export function resolveRule(scope: ServiceScope, name: string, config: RuleConfi
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((\S+ ){5}\S+\)$/;
 
-/** Checks the form of the expression; the scheduler parses the fields. @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html */
+/** Checks the expression as EventBridge would, field by field. @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html */
 export function resolveSchedule(scope: ServiceScope, name: string, config: ScheduleConfig): ScheduleModel {
   const place = `services.${scope.service}.schedules.${name}`;
   checkName(place, 'schedule', name, scope.report);
@@ -86,6 +88,14 @@ export function resolveSchedule(scope: ServiceScope, name: string, config: Sched
     }
   } else if (typeof expression !== 'string' || !CRON.test(expression)) {
     scope.report(`${place}.schedule`, `"${String(expression)}" is not a schedule expression.`, 'Use `rate(5 minutes)` or a six-field `cron(0 12 * * ? *)`.');
+  } else {
+    // The fields themselves: ranges, names, `?` in exactly one day field, and the `L`, `W` and `#` forms.
+    try {
+      parseScheduleExpression(expression);
+    } catch (error) {
+      if (!(error instanceof ScheduleExpressionError)) throw error;
+      scope.report(`${place}.schedule`, error.message, 'Write the fields as https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html describes them.');
+    }
   }
 
   return {
