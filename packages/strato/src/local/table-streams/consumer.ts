@@ -59,6 +59,7 @@ export class TableStreamConsumer {
     private readonly context: ConsumerContext,
   ) {
     this.id = `${table}->${mapping.functionId}`;
+    // NOTE: a table stream here is one shard read by one batch at a time, so parallelizationFactor has no effect locally.
     this.checkpoint = context.db.checkpoint(this.id) ?? this.startingCheckpoint();
     context.db.saveCheckpoint(this.id, this.checkpoint);
     this.running = this.run().catch((error: unknown) => {
