@@ -155,8 +155,10 @@ test('tampered URLs get SignatureDoesNotMatch', async (t) => {
   longer.searchParams.set('X-Amz-Expires', '604800');
   const extraParam = new URL(url);
   extraParam.searchParams.set('response-content-type', 'text/html');
+  const otherRegion = new URL(url);
+  otherRegion.searchParams.set('X-Amz-Credential', url.searchParams.get('X-Amz-Credential')!.replace('us-east-1', 'eu-west-1'));
 
-  for (const tampered of [flipped, otherKey, longer, extraParam]) {
+  for (const tampered of [flipped, otherKey, longer, extraParam, otherRegion]) {
     const response = await fetch(tampered);
     // S3 returns 403 SignatureDoesNotMatch for an altered presigned URL.
     assert.equal(response.status, 403, tampered.href);

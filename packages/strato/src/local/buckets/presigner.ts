@@ -113,7 +113,9 @@ export class Presigner {
       headers: signedHeaderValues(request.headers, params['X-Amz-SignedHeaders']),
     }, signingDate, expiresIn);
 
-    if (!signaturesEqual(String(expected.query?.['X-Amz-Signature']), params['X-Amz-Signature'])) {
+    // The signer fills in its own credential scope, so a URL whose scope was altered is caught here.
+    const credentialMatches = expected.query?.['X-Amz-Credential'] === params['X-Amz-Credential'];
+    if (!credentialMatches || !signaturesEqual(String(expected.query?.['X-Amz-Signature']), params['X-Amz-Signature'])) {
       throw new S3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
     }
     return target;
