@@ -42,7 +42,11 @@ export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const TEMP_FOLDER = '.tmp';
 
 export interface BucketStoreOptions {
-  /** Folder of the local cloud's state, such as `<app>/.strato`. */
+  /**
+   * Folder of the local cloud's state, such as `<app>/.strato`. Open one store
+   * per folder: a new store removes content files that no index row refers to,
+   * which includes a write another store has not indexed yet.
+   */
   readonly stateDir: string;
   /** Buckets of the application; any other bucket name gets NoSuchBucket. */
   readonly buckets: readonly BucketModel[];
