@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ChangePasswordCommand, GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, UpdateUserAttributesCommand, VerifyUserAttributeCommand,
+  ChangePasswordCommand, GetUserAttributeVerificationCodeCommand, GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, UpdateUserAttributesCommand, VerifyUserAttributeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 import { createConfirmedUser, latestCode, PASSWORD, rejection, signIn, startPool, type PoolFixture } from './helpers.ts';
@@ -123,4 +123,20 @@ test('global sign-out revokes refresh and access tokens', async () => {
   // A new sign-in works again.
   const third = await signIn(fixture, 'gil');
   assert.equal((await fixture.client.send(new GetUserCommand({ AccessToken: third.AccessToken }))).Username, 'gil');
+});
+
+test('verification code can be requested again', async () => {
+  await createConfirmedUser(fixture, 'hana');
+  const { AccessToken } = await signIn(fixture, 'hana');
+  await fixture.client.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: 'hana@example.org' }] }));
+  const first = latestCode(fixture.pool, 'hana', 'verify-email');
+
+  const output = await fixture.client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken, AttributeName: 'email' }));
+  assert.deepEqual(output.CodeDeliveryDetails, { Destination: 'h***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+  const second = latestCode(fixture.pool, 'hana', 'verify-email');
+  if (first !== second) assert.equal((await rejection(fixture.client.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: 'email', Code: first })))).name, 'CodeMismatchException');
+
+  await fixture.client.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: 'email', Code: second }));
+  const attributes = (await fixture.client.send(new GetUserCommand({ AccessToken }))).UserAttributes!;
+  assert.deepEqual(attributes.find((attribute) => attribute.Name === 'email_verified'), { Name: 'email_verified', Value: 'true' });
 });

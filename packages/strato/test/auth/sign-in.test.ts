@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { AdminAddUserToGroupCommand, InitiateAuthCommand, type AuthFlowType } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminInitiateAuthCommand, GetUserCommand, InitiateAuthCommand, RevokeTokenCommand, type AuthFlowType } from '@aws-sdk/client-cognito-identity-provider';
 
 import { createConfirmedUser, decodePayload, PASSWORD, rejection, signIn, startPool, type PoolFixture } from './helpers.ts';
 
@@ -156,4 +156,37 @@ test('sign-in with an unknown client fails', async () => {
   const error = await rejection(fixture.client.send(new InitiateAuthCommand({ ClientId: 'abc', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ana', PASSWORD } })));
   assert.equal(error.name, 'ResourceNotFoundException');
   assert.equal(error.message, 'User pool client abc does not exist.');
+});
+
+test('admin sign-in with a password', async () => {
+  const output = await fixture.client.send(new AdminInitiateAuthCommand({
+    UserPoolId: fixture.pool.poolId, ClientId: fixture.pool.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ana', PASSWORD },
+  }));
+  assert.equal(decodePayload(output.AuthenticationResult!.IdToken!)['cognito:username'], 'ana');
+
+  // Each call takes only its own flows.
+  const wrongCall = await rejection(initiateAuth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: 'ana', PASSWORD }));
+  assert.equal(wrongCall.name, 'InvalidParameterException');
+  assert.equal(wrongCall.message, 'Initiate Auth method not supported.');
+  const wrongFlow = await rejection(fixture.client.send(new AdminInitiateAuthCommand({
+    UserPoolId: fixture.pool.poolId, ClientId: fixture.pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ana', PASSWORD },
+  })));
+  assert.equal(wrongFlow.name, 'InvalidParameterException');
+});
+
+test('revoke token ends one session', async () => {
+  const revoked = await signIn(fixture, 'ana');
+  const kept = await signIn(fixture, 'ana');
+  await fixture.client.send(new RevokeTokenCommand({ ClientId: fixture.pool.clientId, Token: revoked.RefreshToken }));
+
+  const refresh = await rejection(initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: revoked.RefreshToken! }));
+  assert.equal(refresh.message, 'Refresh Token has been revoked');
+  const getUser = await rejection(fixture.client.send(new GetUserCommand({ AccessToken: revoked.AccessToken })));
+  assert.equal(getUser.message, 'Access Token has been revoked');
+
+  // The user's other session goes on.
+  assert.equal((await fixture.client.send(new GetUserCommand({ AccessToken: kept.AccessToken }))).Username, 'ana');
+
+  const jwt = await rejection(fixture.client.send(new RevokeTokenCommand({ ClientId: fixture.pool.clientId, Token: kept.AccessToken })));
+  assert.equal(jwt.name, 'UnsupportedTokenTypeException');
 });

@@ -146,6 +146,7 @@ export class UserPoolDatabase {
   readonly selectSessionByRefreshHash: Database.Statement<[string], SessionRow>;
   readonly selectSession: Database.Statement<[string], SessionRow>;
   readonly revokeSessions: Database.Statement<[string]>;
+  readonly revokeSessionByRefreshHash: Database.Statement<[string]>;
 
   readonly insertMessage: Database.Statement<[string, string, string | null, string | null, number]>;
   readonly selectMessages: Database.Statement<[], MessageRow>;
@@ -193,6 +194,7 @@ export class UserPoolDatabase {
     this.selectSessionByRefreshHash = db.prepare('SELECT origin_jti, event_id, sub, auth_time, expires_at, revoked FROM sessions WHERE refresh_token_hash = ?');
     this.selectSession = db.prepare('SELECT origin_jti, event_id, sub, auth_time, expires_at, revoked FROM sessions WHERE origin_jti = ?');
     this.revokeSessions = db.prepare('UPDATE sessions SET revoked = 1 WHERE sub = ?');
+    this.revokeSessionByRefreshHash = db.prepare('UPDATE sessions SET revoked = 1 WHERE refresh_token_hash = ?');
 
     this.insertMessage = db.prepare('INSERT INTO messages (username, kind, destination, code, created_at) VALUES (?, ?, ?, ?, ?)');
     this.selectMessages = db.prepare('SELECT * FROM messages ORDER BY id');

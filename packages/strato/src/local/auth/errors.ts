@@ -19,6 +19,7 @@ export type CognitoErrorName =
   | 'ResourceNotFoundException'
   | 'SerializationException'
   | 'UnknownOperationException'
+  | 'UnsupportedTokenTypeException'
   | 'UserNotConfirmedException'
   | 'UserNotFoundException'
   | 'UsernameExistsException';

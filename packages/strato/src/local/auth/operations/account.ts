@@ -54,6 +54,16 @@ export async function updateUserAttributes(context: PoolContext, input: Record<s
   return { CodeDeliveryDetailsList: delivery ? [delivery] : [] };
 }
 
+/** Sends a new code to verify the user's e-mail address. */
+export async function getUserAttributeVerificationCode(context: PoolContext, input: Record<string, unknown>) {
+  const user = await authenticate(context, input);
+  const attributeName = requireString(input, 'AttributeName');
+  if (attributeName !== 'email') throw invalidParameter(`Only the email attribute can be verified locally, received ${attributeName}.`);
+  if (readAttributes(user).email === undefined) throw invalidParameter('The user has no email attribute to verify.');
+
+  return { CodeDeliveryDetails: sendCode(context, user, 'verify-email') };
+}
+
 export async function verifyUserAttribute(context: PoolContext, input: Record<string, unknown>) {
   const user = await authenticate(context, input);
   const attributeName = requireString(input, 'AttributeName');

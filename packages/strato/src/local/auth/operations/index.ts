@@ -2,11 +2,11 @@
  * The user-pool operations served locally, by the name in `X-Amz-Target`.
  */
 import type { Operation } from '../pool-context.ts';
-import { changePassword, deleteUser, getUser, globalSignOut, updateUserAttributes, verifyUserAttribute } from './account.ts';
+import { changePassword, deleteUser, getUser, getUserAttributeVerificationCode, globalSignOut, updateUserAttributes, verifyUserAttribute } from './account.ts';
 import { adminDeleteUser, adminDisableUser, adminEnableUser, adminListGroupsForUser, adminRemoveUserFromGroup, listUsers } from './admin-users.ts';
 import { adminAddUserToGroup, adminConfirmSignUp, adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from './admin.ts';
 import { confirmForgotPassword, forgotPassword } from './forgot-password.ts';
-import { initiateAuth, respondToAuthChallenge } from './sign-in.ts';
+import { adminInitiateAuth, initiateAuth, respondToAuthChallenge, revokeToken } from './sign-in.ts';
 import { confirmSignUp, resendConfirmationCode, signUp } from './sign-up.ts';
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
@@ -15,6 +15,9 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ['ResendConfirmationCode', resendConfirmationCode],
   ['InitiateAuth', initiateAuth],
   ['RespondToAuthChallenge', respondToAuthChallenge],
+  ['AdminInitiateAuth', adminInitiateAuth],
+  ['RevokeToken', revokeToken],
+  ['GetUserAttributeVerificationCode', getUserAttributeVerificationCode],
   ['GetUser', getUser],
   ['UpdateUserAttributes', updateUserAttributes],
   ['VerifyUserAttribute', verifyUserAttribute],

@@ -2,7 +2,7 @@
  * InitiateAuth with USER_PASSWORD_AUTH, USER_SRP_AUTH and
  * REFRESH_TOKEN_AUTH, and RespondToAuthChallenge for PASSWORD_VERIFIER (the
  * second step of SRP) and NEW_PASSWORD_REQUIRED (the first sign-in of a user
- * created by an administrator).
+ * created by an administrator). Also AdminInitiateAuth and RevokeToken.
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setPassword } from '../credentials.ts';
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized, USER_DOES_NOT_EXIST } from '../errors.ts';
 import { hashRefreshToken } from '../identifiers.ts';
-import { requireClient, requireString } from '../input.ts';
+import { requireClient, requirePool, requireString } from '../input.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.ts';
 import type { PoolContext } from '../pool-context.ts';
 import { TOKEN_LIFETIME_SECONDS } from '../tokens.ts';
@@ -28,18 +28,40 @@ let decoyHash: Promise<string> | undefined;
 
 export async function initiateAuth(context: PoolContext, input: Record<string, unknown>) {
   requireClient(context, input);
-  const flow = requireString(input, 'AuthFlow');
+  const flow = requireAuthFlow(input);
   const parameters = (input.AuthParameters ?? {}) as Record<string, unknown>;
 
-  if (!AUTH_FLOWS.includes(flow)) {
-    throw invalidParameter(`1 validation error detected: Value '${flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [${AUTH_FLOWS.join(', ')}]`);
-  }
+  if (flow === 'ADMIN_USER_PASSWORD_AUTH' || flow === 'ADMIN_NO_SRP_AUTH') throw invalidParameter('Initiate Auth method not supported.');
   if (flow === 'USER_PASSWORD_AUTH') return signInWithPassword(context, parameters);
   if (flow === 'USER_SRP_AUTH') return startSrpSignIn(context, parameters);
   if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshTokens(context, parameters);
 
   // NOTE: custom and choice-based flows are not served locally, so clients must use USER_PASSWORD_AUTH or USER_SRP_AUTH.
   throw invalidParameter(`${flow} flow not enabled for this client`);
+}
+
+/**
+ * Signs in from a trusted server with the password (ADMIN_USER_PASSWORD_AUTH,
+ * or its older name ADMIN_NO_SRP_AUTH) or a refresh token.
+ * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html
+ */
+export async function adminInitiateAuth(context: PoolContext, input: Record<string, unknown>) {
+  requirePool(context, input);
+  requireClient(context, input);
+  const flow = requireAuthFlow(input);
+  const parameters = (input.AuthParameters ?? {}) as Record<string, unknown>;
+
+  if (flow === 'ADMIN_USER_PASSWORD_AUTH' || flow === 'ADMIN_NO_SRP_AUTH') return signInWithPassword(context, parameters);
+  if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshTokens(context, parameters);
+  throw invalidParameter('Initiate Auth method not supported.');
+}
+
+function requireAuthFlow(input: Record<string, unknown>): string {
+  const flow = requireString(input, 'AuthFlow');
+  if (!AUTH_FLOWS.includes(flow)) {
+    throw invalidParameter(`1 validation error detected: Value '${flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [${AUTH_FLOWS.join(', ')}]`);
+  }
+  return flow;
 }
 
 async function signInWithPassword(context: PoolContext, parameters: Record<string, unknown>) {
@@ -76,6 +98,20 @@ async function refreshTokens(context: PoolContext, parameters: Record<string, un
   // A refresh returns new ID and access tokens, but no new refresh token.
   const tokens = await context.tokens.issue(user, groupsOf(context, user), session, context.audience(), nowSeconds(context));
   return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ExpiresIn: TOKEN_LIFETIME_SECONDS, TokenType: 'Bearer' } };
+}
+
+/**
+ * Revokes one refresh token and the access tokens issued from it. An unknown
+ * token is not an error, as OAuth token revocation (RFC 7009) specifies.
+ * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html
+ */
+export function revokeToken(context: PoolContext, input: Record<string, unknown>) {
+  requireClient(context, input);
+  const token = requireString(input, 'Token');
+  if (token.split('.').length === 3) throw new CognitoError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked; received a JWT.');
+
+  context.db.revokeSessionByRefreshHash.run(hashRefreshToken(token));
+  return {};
 }
 
 /** @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html */
