@@ -81,6 +81,9 @@ test('sign-up rejects bad parameters', async () => {
   assert.equal(verified.name, 'NotAuthorizedException');
   assert.equal(verified.message, 'A client attempted to write unauthorized attribute');
 
+  const longPassword = await rejection(fixture.client.send(new SignUpCommand({ ClientId: fixture.pool.clientId, Username: 'dario', Password: `Aa1!${'x'.repeat(300)}` })));
+  assert.equal(longPassword.name, 'InvalidParameterException');
+
   const unknownAttribute = await rejection(fixture.client.send(new SignUpCommand({
     ClientId: fixture.pool.clientId, Username: 'dario', Password: PASSWORD, UserAttributes: [{ Name: 'shoe_size', Value: '42' }],
   })));

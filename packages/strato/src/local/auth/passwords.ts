@@ -4,7 +4,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 import type { AuthModel } from '../../model/index.ts';
-import { CognitoError } from './errors.ts';
+import { CognitoError, invalidParameter } from './errors.ts';
 
 export type PasswordPolicy = AuthModel['passwordPolicy'];
 
@@ -13,6 +13,7 @@ export type PasswordPolicy = AuthModel['passwordPolicy'];
 const SCRYPT_OPTIONS: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
+const MAX_PASSWORD_LENGTH = 256;
 
 function deriveKey(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -48,6 +49,10 @@ const SYMBOLS = new Set('^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+- ');
  * breaks the policy, checking the rules in Cognito's order.
  */
 export function checkPasswordPolicy(password: string, policy: PasswordPolicy): void {
+  // The API caps every password member at 256 characters, before any policy applies.
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw invalidParameter(`1 validation error detected: Value at 'password' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PASSWORD_LENGTH}`);
+  }
   const reason = policyViolation(password, policy);
   if (reason) throw new CognitoError('InvalidPasswordException', `Password did not conform with policy: ${reason}`);
 }
