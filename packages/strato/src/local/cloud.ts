@@ -20,8 +20,11 @@ import { openLocalAuth, type LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
 import { createBusHandler, EventBus } from './bus/index.ts';
 import { Gateway } from './gateway/index.ts';
+import { EventSourceMappings } from './mappings/index.ts';
+import { createQueueHandler, QueueEngine } from './queues/index.ts';
 import { createResourceRouter } from './router/index.ts';
 import { Scheduler } from './schedules/index.ts';
+import { createStreamHandler, StreamEngine } from './streams/index.ts';
 import { TableStreams } from './table-streams/index.ts';
 import { createTableStore, type TableStore } from './tables/index.ts';
 
@@ -53,6 +56,10 @@ export interface LocalCloudParts {
   readonly bus: EventBus;
   readonly scheduler: Scheduler;
   readonly tableStreams: TableStreams;
+  readonly queues: QueueEngine;
+  readonly streams: StreamEngine;
+  /** Pollers of queues and streams; `mappings.stats()` shows their progress and iterator age. */
+  readonly mappings: EventSourceMappings;
 }
 
 export class LocalCloud {
@@ -83,10 +90,16 @@ export class LocalCloud {
 
     let cloud: LocalCloud | undefined;
     const getFunction = (id: string) => findFunction(cloud?.app ?? app, id);
-    // Invocation records of functions with destinations go to another function, or to the bus through a closure,
-    // because the bus is created below. NOTE: queue destinations fail (logged) until the queue engine joins the local cloud.
+    // Queues and streams keep messages and records in SQLite; event source mappings, started below, poll them.
+    const queues = new QueueEngine({ stateDir, queues: app.queues, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId, logger });
+    const streams = new StreamEngine({ stateDir, streams: app.streams, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId, logger });
+    const queueOf = (id: string) => (cloud?.app ?? app).queues.find((queue) => queue.id === id);
+
+    // Invocation records of functions with destinations go to another function, a queue, or to the bus through a closure,
+    // because the bus is created below.
     const destinations = createLocalDestinationSink({
-      getQueue: (id) => (cloud?.app ?? app).queues.find((queue) => queue.id === id),
+      getQueue: queueOf,
+      queues,
       bus: { putEvents: (entries) => bus.putEvents(entries) },
     });
     const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, destinations, logger });
@@ -94,19 +107,28 @@ export class LocalCloud {
     // Table changes become stream records in the table write's transaction; consumers run as event source mappings.
     const tableStreams = new TableStreams({ app, invoker: runtime, logger, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId });
     // EventBridge invokes function targets asynchronously, so bus events go through the durable async invoker.
-    // NOTE: queue targets fail, and are retried, until the queue engine joins the local cloud.
     const bus = new EventBus({
       stateDir,
       app,
       targets: {
         invokeFunction: (functionId, event) => asyncInvoker.enqueue(functionId, event),
-        sendToQueue: async (queueId) => { throw new Error(`Queue targets are not served by this local cloud yet; the event for ${queueId} waits for a retry.`); },
+        sendToQueue: async (queueId, body) => {
+          const queue = queueOf(queueId);
+          if (!queue) throw new Error(`the target queue ${queueId} does not exist in this local cloud.`);
+          return queues.sendMessage(queue.physicalName, { body }, { senderId: 'AROASTRATOLOCALEVENTS:event-bus' });
+        },
       },
       region: RUNTIME_DEFAULTS.region,
       accountId: RUNTIME_DEFAULTS.accountId,
       logger,
     });
-    const eventHandlers = { bus: createBusHandler(bus), function: functionInvokeHandler(asyncInvoker, () => cloud?.app ?? app) };
+    const eventHandlers = {
+      bus: createBusHandler(bus),
+      function: functionInvokeHandler(asyncInvoker, () => cloud?.app ?? app),
+      queue: createQueueHandler(queues),
+      stream: createStreamHandler(streams),
+    };
+    const mappings = new EventSourceMappings({ app, invoker: runtime, stateDir, queues, streams, account: RUNTIME_DEFAULTS, logger });
 
     let gateway: Gateway | undefined;
     let auth: LocalAuth | undefined;
@@ -137,14 +159,18 @@ export class LocalCloud {
       });
       auth?.attach(gateway.url);
 
-      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth, bus, scheduler, tableStreams }, routerSlot, logger);
+      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth, bus, scheduler, tableStreams, queues, streams, mappings }, routerSlot, logger);
+      mappings.start();
     } catch (error) {
       auth?.close();
       scheduler?.close();
       await tableStreams.close();
       await bus.close();
+      await mappings.stop();
       await asyncInvoker.close();
       await runtime.close();
+      queues.close();
+      streams.close();
       throw error;
     }
 
@@ -182,7 +208,13 @@ export class LocalCloud {
     this.parts.bus.update(app);
     this.parts.scheduler.update(app.schedules);
     // NOTE: table stream consumers keep the settings they started with until a restart.
-    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: { bus: createBusHandler(this.parts.bus), function: functionInvokeHandler(this.parts.asyncInvoker, () => this.currentApp) } });
+    // NOTE: queues, streams and their mappings keep the models they started with until a restart.
+    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: {
+      bus: createBusHandler(this.parts.bus),
+      function: functionInvokeHandler(this.parts.asyncInvoker, () => this.currentApp),
+      queue: createQueueHandler(this.parts.queues),
+      stream: createStreamHandler(this.parts.streams),
+    } });
     gateway.setApp(app);
     // NOTE: declaring `auth` where there was none, or removing it, takes a restart; only its policy and groups change here.
     if (app.auth) this.parts.auth?.pool.setModel(app.auth);
@@ -195,13 +227,17 @@ export class LocalCloud {
   }
 
   private async stopParts(): Promise<void> {
-    const { gateway, asyncInvoker, runtime, buckets, tables, auth, bus, scheduler, tableStreams } = this.parts;
+    const { gateway, asyncInvoker, runtime, buckets, tables, auth, bus, scheduler, tableStreams, queues, streams, mappings } = this.parts;
     await gateway.close();
     scheduler.close();
     await bus.close();
+    await mappings.stop();
     await tableStreams.close();
     await asyncInvoker.close();
     await runtime.close();
+    // Closed last, because the bus and asynchronous destinations send to queues until they stop.
+    queues.close();
+    streams.close();
     buckets.close();
     tables.close();
     auth?.close();
