@@ -81,7 +81,7 @@ test('wrong password is not authorized', async () => {
 });
 
 test('unknown user is not found', async () => {
-  // An app client with PreventUserExistenceErrors LEGACY, the CDK's default.
+  // An app client with PreventUserExistenceErrors LEGACY, the API's default for a new client.
   const error = await rejection(initiateAuth('USER_PASSWORD_AUTH', { USERNAME: 'nobody', PASSWORD }));
   assert.equal(error.name, 'UserNotFoundException');
   assert.equal(error.message, 'User does not exist.');

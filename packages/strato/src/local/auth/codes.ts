@@ -11,8 +11,8 @@ import type { PoolContext } from './pool-context.ts';
 import { readAttributes } from './users.ts';
 
 /**
- * How long a code stays valid: 24 hours for a sign-up confirmation code, one
- * hour for a password reset code and an attribute verification code.
+ * How long a code stays valid: one hour for a password reset code, 24 hours
+ * for a sign-up confirmation code and an attribute verification code.
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html
  */
 const CODE_LIFETIME_MS: Record<CodePurpose, number> = {

@@ -57,8 +57,8 @@ export interface MessageRow {
   readonly created_at: number;
 }
 
-// Usernames compare without case, as in a pool created by the console or the
-// CDK (`signInCaseSensitive: false`).
+// Usernames compare without case, as in a pool with `CaseSensitive: false`,
+// the setting Cognito recommends (its API default is case-sensitive).
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,

@@ -69,7 +69,7 @@ async function signInWithPassword(context: PoolContext, parameters: Record<strin
   const password = requireAuthParameter(parameters, 'PASSWORD');
   const user = context.db.selectUserByName.get(username);
 
-  // NOTE: an unknown user gives UserNotFoundException, as an app client with PreventUserExistenceErrors LEGACY does (the CDK's default).
+  // NOTE: an unknown user gives UserNotFoundException, as an app client with PreventUserExistenceErrors LEGACY does, the API's default for a new client.
   if (!user) {
     decoyHash ??= hashPassword(randomUUID());
     await verifyPassword(password, await decoyHash);

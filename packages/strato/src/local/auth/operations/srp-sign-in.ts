@@ -17,7 +17,7 @@ export function startSrpSignIn(context: PoolContext, parameters: Record<string, 
   const clientPublic = requireAuthParameter(parameters, 'SRP_A');
   const user = context.db.selectUserByName.get(username);
 
-  // NOTE: an unknown user gives UserNotFoundException, as an app client with PreventUserExistenceErrors LEGACY does (the CDK's default).
+  // NOTE: an unknown user gives UserNotFoundException, as an app client with PreventUserExistenceErrors LEGACY does, the API's default for a new client.
   if (!user) throw new CognitoError('UserNotFoundException', USER_DOES_NOT_EXIST);
   checkSignInAllowed(context, user);
   if (user.srp_verifier === null) throw notAuthorized(INCORRECT_CREDENTIALS);
