@@ -11,10 +11,12 @@
  * ```
  *
  * `createBusHandler(bus)` plugs the bus into the resource router as the
- * `bus` kind, for `strato/client`.
+ * `bus` kind, for `strato/client`. `createEventsMount(bus)` serves
+ * `PutEvents` and the dead letters over HTTP under `/_strato/events`.
  */
 export { EventBus, type BusDeliveryOutcome, type BusTargets, type DeadLetter, type EventBusOptions } from './event-bus.ts';
 export { createBusHandler } from './bus-handler.ts';
+export { createEventsMount, EVENTS_PATH_PREFIX, type EventsMount } from './http-handler.ts';
 export { BUS_RETRY_DEFAULTS, type BusRetryOptions } from './retry-policy.ts';
 export type { TargetRef } from './bus-db.ts';
 export {
