@@ -18,7 +18,7 @@ import { FunctionRuntime, RUNTIME_DEFAULTS, type ResourceCall, type ResourceRout
 import { AsyncInvoker, createFunctionInvokeHandler, createLocalDestinationSink } from './async/index.ts';
 import { openLocalAuth, type LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
-import { createBusHandler, EventBus } from './bus/index.ts';
+import { createBusHandler, createEventsMount, EventBus } from './bus/index.ts';
 import { Gateway } from './gateway/index.ts';
 import { EventSourceMappings } from './mappings/index.ts';
 import { createQueueHandler, QueueEngine } from './queues/index.ts';
@@ -154,7 +154,7 @@ export class LocalCloud {
         host: options.host,
         accountId: RUNTIME_DEFAULTS.accountId,
         logger,
-        mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger }), ...(auth ? [auth.mount] : [])],
+        mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger }), createEventsMount(bus, logger), ...(auth ? [auth.mount] : [])],
         authorizer: auth?.authorizer,
       });
       auth?.attach(gateway.url);
