@@ -49,17 +49,20 @@ const SCHEMA = `
   ) WITHOUT ROWID
 `;
 
-const SORT_CONDITIONS: Record<SortOperator, string> = {
-  none: '',
-  eq: 'AND sk = @low',
-  lt: 'AND sk < @low',
-  lte: 'AND sk <= @low',
-  gt: 'AND sk > @low',
-  gte: 'AND sk >= @low',
-  between: 'AND sk BETWEEN @low AND @high',
-  // The range test lets SQLite seek in the primary key; substr checks the prefix.
-  beginsWith: 'AND sk >= @low AND substr(sk, 1, length(@low)) = @low',
-};
+/** Returns the SQL condition of a sort key operator on a column, with `@low` and `@high` as its operands. */
+export function sortCondition(operator: SortOperator, column: string): string {
+  switch (operator) {
+    case 'none': return '';
+    case 'eq': return `AND ${column} = @low`;
+    case 'lt': return `AND ${column} < @low`;
+    case 'lte': return `AND ${column} <= @low`;
+    case 'gt': return `AND ${column} > @low`;
+    case 'gte': return `AND ${column} >= @low`;
+    case 'between': return `AND ${column} BETWEEN @low AND @high`;
+    // The range test lets SQLite seek in the primary key; substr checks the prefix.
+    case 'beginsWith': return `AND ${column} >= @low AND substr(${column}, 1, length(@low)) = @low`;
+  }
+}
 
 export class TableDatabase {
   readonly #db: Database.Database;
@@ -97,7 +100,7 @@ export class TableDatabase {
       let start = '';
       if (hasStart) start = descending ? 'AND sk < @start' : 'AND sk > @start';
       statement = this.#db.prepare(
-        `SELECT pk, sk, item, size FROM items WHERE table_name = @table AND pk = @pk ${SORT_CONDITIONS[operator]} ${start} ORDER BY sk ${descending ? 'DESC' : 'ASC'}`,
+        `SELECT pk, sk, item, size FROM items WHERE table_name = @table AND pk = @pk ${sortCondition(operator, 'sk')} ${start} ORDER BY sk ${descending ? 'DESC' : 'ASC'}`,
       );
       this.#queries.set(cacheKey, statement);
     }

@@ -97,8 +97,8 @@ function typeLetter(type: 'string' | 'number'): string {
   return type === 'string' ? 'S' : 'N';
 }
 
-/** Returns the DynamoDB type descriptor of a document value. */
-function typeLetterOf(value: unknown): string {
+/** Returns the DynamoDB type descriptor of a document value, such as `S` or `M`. */
+export function typeLetterOf(value: unknown): string {
   if (typeof value === 'string') return 'S';
   if (typeof value === 'number') return 'N';
   if (typeof value === 'boolean') return 'BOOL';

@@ -61,7 +61,9 @@ export interface UpdateInput {
 }
 
 export interface QueryInput {
-  /** Value of the partition key. */
+  /** Name of a global secondary index to query in place of the table, as `IndexName`. */
+  readonly index?: string;
+  /** Value of the partition key (of the index, when `index` is set). */
   readonly partition: KeyValue;
   readonly sort?: SortKeyCondition;
   /** Maximum number of items to read, as `Limit`. */
@@ -101,8 +103,11 @@ export interface ItemChangeListener {
   onChange(change: ItemChange): void;
 }
 
-/** The part of a table model that the store needs: its name and key schema. */
-export type KeySchema = Pick<TableModel, 'physicalName' | 'partitionKey' | 'sortKey' | 'sortKeyType'>;
+/** The part of a table model that the store needs: its name, key schema and global secondary indexes. */
+export type KeySchema = Pick<TableModel, 'physicalName' | 'partitionKey' | 'sortKey' | 'sortKeyType'> & Partial<Pick<TableModel, 'indexes'>>;
+
+/** A global secondary index, as `TableModel.indexes` lists them. */
+export type IndexSchema = TableModel['indexes'][number];
 
 /** Key-value tables with DynamoDB's semantics. Each method names the table by its physical name. */
 export interface TableStore {
