@@ -63,6 +63,8 @@ export class StreamDatabase {
     // crash of the process, which is the failure the local cloud must survive.
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
+    // A larger page cache keeps the b-tree pages that appends touch in memory as the log grows past SQLite's 2 MiB default.
+    this.#db.pragma('cache_size = -65536');
     this.#db.exec(SCHEMA);
 
     const db = this.#db;

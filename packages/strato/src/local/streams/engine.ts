@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../../observe/logger.ts';
 import { StreamDatabase } from './database.ts';
 import { StreamError, streamNotFound } from './errors.ts';
 import { evenHashKeyRanges, parseExplicitHashKey, partitionKeyHash, shardIdOf, shardIndexForHash, shardIndexOf, type HashKeyRange } from './hash-keys.ts';
-import { formatSequenceNumber, positionOfSequenceNumber } from './sequence-numbers.ts';
+import { formatPosition, formatSequenceNumber, positionOfSequenceNumber, shardSequencePrefix } from './sequence-numbers.ts';
 import { decodeIterator, encodeIterator } from './shard-iterators.ts';
 import type {
   GetRecordsResult, GetShardIteratorInput, PutRecordInput, PutRecordResult, PutRecordsResult, ShardDescription,
@@ -40,6 +40,8 @@ interface ShardState {
   readonly id: string;
   readonly key: number;
   readonly range: HashKeyRange;
+  /** Leading digits of the shard's sequence numbers. */
+  readonly sequencePrefix: string;
   /** Position of the last committed record; 0 when the shard is empty. */
   lastPosition: number;
   lastArrivalMs: number;
@@ -184,7 +186,7 @@ export class StreamEngine {
     const shard = stream.shards[shardIndex]!;
     return this.#db.selectFrom.all(shard.key, afterPosition + 1, limit).map((row) => ({
       position: row.position,
-      sequenceNumber: formatSequenceNumber(stream.createdSeconds, shard.index, row.position),
+      sequenceNumber: shard.sequencePrefix + formatPosition(row.position),
       partitionKey: row.partition_key,
       data: row.data,
       arrivalMs: row.arrival_ms,
@@ -278,7 +280,8 @@ export class StreamEngine {
       let key = this.#db.selectShardKey.get(name, index)?.shard_key;
       if (key === undefined) key = Number(this.#db.insertShard.run(name, index).lastInsertRowid);
       const last = this.#db.selectLast.get(key);
-      return { index, id: shardIdOf(index), key, range, lastPosition: last?.position ?? 0, lastArrivalMs: last?.arrival_ms ?? 0 };
+      const sequencePrefix = shardSequencePrefix(created, index);
+      return { index, id: shardIdOf(index), key, range, sequencePrefix, lastPosition: last?.position ?? 0, lastArrivalMs: last?.arrival_ms ?? 0 };
     });
     // NOTE: a changed shard count takes effect as a new even split of the hash
     // key range; Kinesis would close the parent shards and keep them readable.
@@ -302,6 +305,11 @@ export class StreamEngine {
   }
 
   #shardFor(stream: StreamState, input: PutRecordInput): ShardState {
+    // One shard holds the whole hash key range, so only an explicit hash key needs checking.
+    if (stream.shards.length === 1) {
+      if (input.explicitHashKey !== undefined) parseExplicitHashKey(input.explicitHashKey);
+      return stream.shards[0]!;
+    }
     const hash = input.explicitHashKey !== undefined ? parseExplicitHashKey(input.explicitHashKey) : partitionKeyHash(input.partitionKey);
     return stream.shards[shardIndexForHash(stream.ranges, hash)]!;
   }
@@ -327,7 +335,7 @@ export class StreamEngine {
       shard.lastArrivalMs = Math.max(now, shard.lastArrivalMs);
       this.#db.insertRecord.run(shard.key, position, input.partitionKey, input.data, shard.lastArrivalMs);
       shardIndexes.add(shard.index);
-      return { shardId: shard.id, sequenceNumber: formatSequenceNumber(put.stream.createdSeconds, shard.index, position) };
+      return { shardId: shard.id, sequenceNumber: shard.sequencePrefix + formatPosition(position) };
     });
   }
 

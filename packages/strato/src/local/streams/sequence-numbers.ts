@@ -10,7 +10,20 @@ const CREATED_SCALE = 10n ** 40n;
 const SHARD_SCALE = 10n ** 30n;
 
 export function formatSequenceNumber(streamCreatedSeconds: number, shardIndex: number, position: number): string {
-  return (PREFIX + BigInt(streamCreatedSeconds) * CREATED_SCALE + BigInt(shardIndex) * SHARD_SCALE + BigInt(position)).toString();
+  return shardSequencePrefix(streamCreatedSeconds, shardIndex) + formatPosition(position);
+}
+
+/**
+ * Returns the leading 26 digits that every sequence number of a shard shares.
+ * The last 30 digits are the position, so a put formats a number without BigInt arithmetic.
+ */
+export function shardSequencePrefix(streamCreatedSeconds: number, shardIndex: number): string {
+  return (PREFIX + BigInt(streamCreatedSeconds) * CREATED_SCALE + BigInt(shardIndex) * SHARD_SCALE).toString().slice(0, -30);
+}
+
+/** Returns the position as the last 30 digits of a sequence number. */
+export function formatPosition(position: number): string {
+  return String(position).padStart(30, '0');
 }
 
 /** Returns the position in the shard, or undefined when the number was not issued for this stream and shard. */
