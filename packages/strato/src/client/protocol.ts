@@ -51,6 +51,7 @@ export interface TableWriteRequest {
 }
 
 export interface QueryRequest {
+  readonly index?: string;
   readonly partition: KeyValue;
   readonly sort?: SortKeyCondition;
   readonly limit?: number;

@@ -17,9 +17,11 @@ export interface WriteConditions<T> {
 }
 
 export interface QueryOptions {
-  /** Value of the partition key. */
+  /** Name of a global secondary index of the table to query in its place. */
+  readonly index?: string;
+  /** Value of the partition key (of the index, when `index` is set). */
   readonly partition: KeyValue;
-  /** Condition on the sort key: exactly one of eq, lt, lte, gt, gte, between or beginsWith. */
+  /** Condition on the sort key (of the index, when `index` is set): exactly one of eq, lt, lte, gt, gte, between or beginsWith. */
   readonly sort?: SortKeyCondition;
   /** Maximum number of items to read in this page. */
   readonly limit?: number;

@@ -30,7 +30,7 @@ export function fixtureApp(handlers: Partial<Record<'writer' | 'reader' | 'edito
         },
         buckets: { originals: {}, private: {} },
         tables: {
-          photos: { partitionKey: 'owner', sortKey: 'id' },
+          photos: { partitionKey: 'owner', sortKey: 'id', indexes: { 'by-status': { partitionKey: 'status', sortKey: 'id' } } },
           scores: { partitionKey: 'game', sortKey: 'score', sortKeyType: 'number' },
         },
       },

@@ -45,8 +45,17 @@ async function setUp(t: TestContext): Promise<void> {
   await dynamodb.send(new CreateTableCommand({
     TableName: names.photos,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'owner', AttributeType: 'S' }, { AttributeName: 'id', AttributeType: 'S' }],
+    AttributeDefinitions: [
+      { AttributeName: 'owner', AttributeType: 'S' },
+      { AttributeName: 'id', AttributeType: 'S' },
+      { AttributeName: 'status', AttributeType: 'S' },
+    ],
     KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }, { AttributeName: 'id', KeyType: 'RANGE' }],
+    GlobalSecondaryIndexes: [{
+      IndexName: 'by-status',
+      KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'id', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    }],
   }));
   await dynamodb.send(new CreateTableCommand({
     TableName: names.scores,

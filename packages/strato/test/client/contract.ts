@@ -1,9 +1,10 @@
 /**
  * The behaviour of `strato/client` that every driver shares. Each driver's
- * test file runs it with a target that prepares fresh resources for a test:
- * tables `photos` (partition `owner`, sort `id`) and `scores` (partition
- * `game`, number sort `score`), and bucket `originals`, with the environment
- * variables that name them.
+ * test file runs it with a target that prepares fresh resources for each
+ * test, with the environment variables that name them. Table `photos` has
+ * partition `owner`, sort `id` and a global secondary index `by-status`
+ * (partition `status`, sort `id`). Table `scores` has partition `game` and
+ * number sort `score`. Bucket `originals` is empty.
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -102,6 +103,27 @@ export function defineClientContract(target: ClientTarget): void {
 
     assert.deepEqual(page.items.map((item) => item.id), ['2024-01', '2024-02']);
     assert.deepEqual(between.items.map((item) => item.id), ['2024-02', '2025-01']);
+  });
+
+  test('table query on an index', async (t) => {
+    await target.setUp(t);
+    const photos = table<Photo>('photos');
+    await photos.put({ owner: 'b', id: 'p3', status: 'ready' });
+    await photos.put({ owner: 'a', id: 'p1', status: 'ready' });
+    await photos.put({ owner: 'a', id: 'p2', status: 'pending' });
+    await photos.put({ owner: 'c', id: 'p4', status: 'ready' });
+
+    const seen: string[] = [];
+    let startKey: Key | undefined;
+    do {
+      const page = await photos.query({ index: 'by-status', partition: 'ready', sort: { gte: 'p2' }, limit: 1, startKey });
+      seen.push(...page.items.map((item) => `${item.owner}/${item.id}`));
+      startKey = page.lastKey;
+    } while (startKey);
+    const unknown = await rejectionOf(photos.query({ index: 'by-size', partition: 'x' }));
+
+    assert.deepEqual(seen, ['b/p3', 'c/p4']);
+    assert.equal(unknown.name, 'ValidationException');
   });
 
   test('table scan returns every item once', async (t) => {

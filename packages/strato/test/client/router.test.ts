@@ -61,6 +61,15 @@ test('another service table is denied', async (t) => {
   assert.match(error.message, /not authorized to perform: dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/demo-users-profiles /);
 });
 
+test('denied index query names the index', async (t) => {
+  const { router } = openLocalStores(t);
+
+  const error = await rejectionOf(router.handle('photos.reader', call('table', 'demo-photos-scores', 'query', { index: 'by-player', partition: 'ada' })));
+
+  assert.equal(error.name, 'AccessDeniedException');
+  assert.match(error.message, /dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/demo-photos-scores\/index\/by-player /);
+});
+
 test('unlinked bucket gets AccessDenied', async (t) => {
   const { router } = openLocalStores(t);
 

@@ -18,10 +18,10 @@ interface ScanRequest { readonly limit?: number; readonly startKey?: Key }
 
 export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentClient): OperationTable {
   const { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } = sdk.documents;
-  const keySchemas = new Map<string, Promise<KeyNames>>();
+  const keySchemas = new Map<string, Promise<TableKeyNames>>();
 
   // NOTE: this needs dynamodb:DescribeTable on the table, on top of the item actions.
-  const keyNamesOf = (table: string): Promise<KeyNames> => {
+  const keyNamesOf = (table: string): Promise<TableKeyNames> => {
     let names = keySchemas.get(table);
     if (!names) {
       names = describeKeys(sdk, documents, table);
@@ -86,9 +86,12 @@ export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentCl
     },
 
     async query(table: string, input: QueryRequest): Promise<PageOutput> {
-      const keyCondition = keyConditionExpression(await keyNamesOf(table), input.partition, input.sort);
+      const tableKeys = await keyNamesOf(table);
+      const keys = input.index === undefined ? tableKeys : indexKeysOf(tableKeys, table, input.index);
+      const keyCondition = keyConditionExpression(keys, input.partition, input.sort);
       const output = await documents.send(new QueryCommand({
         TableName: table,
+        IndexName: input.index,
         KeyConditionExpression: keyCondition.expression,
         ExpressionAttributeNames: keyCondition.names,
         ExpressionAttributeValues: keyCondition.values,
@@ -106,14 +109,37 @@ export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentCl
   };
 }
 
-async function describeKeys(sdk: AwsSdk, documents: DynamoDBDocumentClient, table: string): Promise<KeyNames> {
+/** A table's key names and those of its global secondary indexes. */
+interface TableKeyNames extends KeyNames {
+  readonly indexes: ReadonlyMap<string, KeyNames>;
+}
+
+async function describeKeys(sdk: AwsSdk, documents: DynamoDBDocumentClient, table: string): Promise<TableKeyNames> {
   const output = await documents.send(new sdk.dynamodb.DescribeTableCommand({ TableName: table }));
-  const schema = output.Table?.KeySchema ?? [];
-  const partitionKey = schema.find((element) => element.KeyType === 'HASH')?.AttributeName;
-  if (partitionKey === undefined) {
+  const keys = keyNamesOfSchema(output.Table?.KeySchema ?? []);
+  if (keys.partitionKey === '') {
     throw new Error(`DescribeTable returned no partition key for table "${table}".`);
   }
-  return { partitionKey, sortKey: schema.find((element) => element.KeyType === 'RANGE')?.AttributeName };
+  const indexes = new Map((output.Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName ?? '', keyNamesOfSchema(index.KeySchema ?? [])]));
+  return { ...keys, indexes };
+}
+
+function keyNamesOfSchema(schema: readonly { AttributeName?: string; KeyType?: string }[]): KeyNames {
+  return {
+    partitionKey: schema.find((element) => element.KeyType === 'HASH')?.AttributeName ?? '',
+    sortKey: schema.find((element) => element.KeyType === 'RANGE')?.AttributeName,
+  };
+}
+
+/** Returns the key names of a table's global secondary index, or rejects an unknown index as DynamoDB does. */
+function indexKeysOf(keys: TableKeyNames, table: string, index: string): KeyNames {
+  const indexKeys = keys.indexes.get(index);
+  if (!indexKeys) {
+    const error = new Error(`The table does not have the specified index: ${index}. Indexes of table ${table}: ${[...keys.indexes.keys()].join(', ') || 'none'}.`);
+    error.name = 'ValidationException';
+    throw error;
+  }
+  return indexKeys;
 }
 
 function pageOf(items: Record<string, unknown>[] | undefined, lastKey: Record<string, unknown> | undefined): PageOutput {

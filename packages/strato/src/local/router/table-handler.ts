@@ -8,9 +8,15 @@ import type { LocalAccount } from './identity.ts';
 const tableArn = (request: OperationRequest, account: LocalAccount) =>
   `arn:aws:dynamodb:${account.region}:${account.accountId}:table/${request.resource}`;
 
-function tableOperation(action: string, run: (resource: string, input: never) => unknown): Operation {
+/** A query of a secondary index is authorized on the index's ARN, under the table's. */
+const queryArn = (request: OperationRequest, account: LocalAccount) => {
+  const index = (request.input as { index?: unknown } | undefined)?.index;
+  return typeof index === 'string' ? `${tableArn(request, account)}/index/${index}` : tableArn(request, account);
+};
+
+function tableOperation(action: string, run: (resource: string, input: never) => unknown, resourceArn = tableArn): Operation {
   // A missing input becomes an empty object, so the store reports the missing fields.
-  return { action: `dynamodb:${action}`, resourceArn: tableArn, run: ({ resource, input }) => run(resource, (input ?? {}) as never) };
+  return { action: `dynamodb:${action}`, resourceArn, run: ({ resource, input }) => run(resource, (input ?? {}) as never) };
 }
 
 export function createTableHandler(tables: TableStore): KindHandler {
@@ -20,7 +26,7 @@ export function createTableHandler(tables: TableStore): KindHandler {
       put: tableOperation('PutItem', (resource, input: PutInput) => ({ old: tables.put(resource, input) })),
       delete: tableOperation('DeleteItem', (resource, input: DeleteInput) => ({ old: tables.delete(resource, input) })),
       update: tableOperation('UpdateItem', (resource, input: UpdateInput) => ({ item: tables.update(resource, input) })),
-      query: tableOperation('Query', (resource, input: QueryInput) => tables.query(resource, input)),
+      query: tableOperation('Query', (resource, input: QueryInput) => tables.query(resource, input), queryArn),
       scan: tableOperation('Scan', (resource, input: ScanInput) => tables.scan(resource, input)),
     },
 

@@ -74,7 +74,7 @@ export function scanItems(db: TableDatabase, schema: KeySchema, input: ScanInput
 }
 
 /**
- * Queries a global secondary index. Its `LastEvaluatedKey` holds the index
+ * Queries a global secondary index. Its `LastEvaluatedKey` contains the index
  * keys and the table keys of the last item, as DynamoDB returns it.
  */
 function queryIndex(context: QueryContext, schema: KeySchema, index: IndexSchema, input: QueryInput & { partition: string }, limit: number): Page {

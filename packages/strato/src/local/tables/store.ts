@@ -149,15 +149,15 @@ function schemasByName(tables: readonly KeySchema[]): Map<string, KeySchema> {
 function checkCondition(condition: ItemCondition | undefined, old: Item | undefined): void {
   if (condition === undefined) return;
 
-  let holds: boolean;
+  let conditionMet: boolean;
   switch (condition.type) {
-    case 'notExists': holds = old === undefined; break;
-    case 'exists': holds = old !== undefined; break;
-    case 'equals': holds = old !== undefined && isDeepStrictEqual(old[condition.attribute], condition.value); break;
+    case 'notExists': conditionMet = old === undefined; break;
+    case 'exists': conditionMet = old !== undefined; break;
+    case 'equals': conditionMet = old !== undefined && isDeepStrictEqual(old[condition.attribute], condition.value); break;
     default:
       throw validationError(`Invalid condition type ${JSON.stringify((condition as { type?: unknown }).type)}. Use "notExists", "exists" or "equals".`);
   }
-  if (!holds) throw new TableError('ConditionalCheckFailedException', 'The conditional request failed');
+  if (!conditionMet) throw new TableError('ConditionalCheckFailedException', 'The conditional request failed');
 }
 
 function applyChanges(item: Item, changes: Readonly<Record<string, unknown>>): Item {
