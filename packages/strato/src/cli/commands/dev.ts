@@ -1,0 +1,95 @@
+/**
+ * `strato dev [dir]`: runs an application in the local cloud, prints its
+ * URLs, reloads what changed and stops cleanly on Ctrl-C.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { LocalCloud, PortInUseError } from '../../local/index.ts';
+import { CONFIG_FILE, loadApp, ModelError, type AppModel } from '../../model/index.ts';
+import type { LogLevel } from '../../observe/logger.ts';
+import { FileWatcher } from '../file-watcher.ts';
+
+export interface DevCommandOptions {
+  readonly appDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  /** Writes one line of output for the user. */
+  readonly print: (line: string) => void;
+  /** Resolves when the command should stop; the CLI passes a promise that SIGINT or SIGTERM settles. */
+  readonly stopSignal: Promise<string>;
+}
+
+/** Runs until the stop signal, then stops the local cloud; returns the exit code. */
+export async function devCommand(options: DevCommandOptions): Promise<number> {
+  const startedAt = performance.now();
+  const { print } = options;
+
+  const app = await loadApp(options.appDir);
+  let cloud: LocalCloud;
+  try {
+    cloud = await LocalCloud.start({ app, port: options.port, host: options.host, logLevel: options.logLevel, logSink: print });
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      throw new Error(`${error.message} Stop the program that uses it, or pick another port with --port, such as --port ${error.port + 1}.`);
+    }
+    throw error;
+  }
+
+  const watcher = await FileWatcher.start({
+    root: app.root,
+    onChange: (files) => {
+      applyChanges(cloud, files, print).catch((error: unknown) => print(`error: reloading failed: ${(error as Error).message}`));
+    },
+  });
+
+  printUrls(app, cloud.url, print);
+  print(`Ready in ${Math.round(performance.now() - startedAt)} ms. Watching ${app.root} for changes; press Ctrl-C to stop.`);
+
+  const signal = await options.stopSignal;
+  print(`Received ${signal}, stopping...`);
+  watcher.close();
+  await cloud.stop();
+  print('Stopped.');
+  return 0;
+}
+
+/** Prints the API's base URL and one line per route. */
+function printUrls(app: AppModel, baseUrl: string, print: (line: string) => void): void {
+  print(`API: ${baseUrl}`);
+  const width = Math.max(0, ...app.routes.map((route) => route.method.length));
+  for (const route of app.routes) {
+    print(`  ${route.method.padEnd(width)}  ${baseUrl}${route.path}  -> ${route.functionId}`);
+  }
+}
+
+/**
+ * Reloads after files changed. A change to the config reloads the whole
+ * model; any other change rebundles every function, because a shared module
+ * can be part of several bundles.
+ */
+async function applyChanges(cloud: LocalCloud, files: readonly string[], print: (line: string) => void): Promise<void> {
+  const configChanged = files.some((file) => path.basename(file) === CONFIG_FILE && path.dirname(file) === cloud.app.root);
+  const names = files.map((file) => path.relative(cloud.app.root, file)).join(', ');
+
+  if (configChanged) {
+    let app: AppModel;
+    try {
+      app = await loadApp(cloud.app.root);
+    } catch (error) {
+      if (!(error instanceof ModelError)) throw error;
+      print(`${error.message}\nThe previous config stays in use until the problems are fixed.`);
+      return;
+    }
+    cloud.setApp(app);
+    await cloud.reload();
+    print(`Reloaded the application after ${names} changed.`);
+    printUrls(app, cloud.url, print);
+    return;
+  }
+
+  // TODO: rebundle only the functions whose bundles include a changed file, from esbuild's metafile.
+  await cloud.reload();
+  print(`Reloaded ${cloud.app.functions.length} functions after ${names} changed.`);
+}
