@@ -69,6 +69,7 @@ export class ExecutionEnvironment {
   private readonly createdAt = performance.now();
   private maxMemoryUsedMB = 0;
   private outOfMemory = false;
+  private exited = false;
   private running: RunningInvocation | undefined;
   private startSettled: ((error: FunctionError | undefined) => void) | undefined;
 
@@ -117,8 +118,8 @@ export class ExecutionEnvironment {
 
   /** Ends the worker. An invocation still running fails as if the runtime exited. */
   async terminate(): Promise<void> {
-    if (this.state === 'ended') return;
     this.state = 'ended';
+    if (this.exited) return;
     await this.worker.terminate();
   }
 
@@ -146,11 +147,11 @@ export class ExecutionEnvironment {
         this.initDurationMs = performance.now() - this.createdAt;
         trace('%s: handler loaded after %s ms', this.options.fn.id, this.initDurationMs.toFixed(1));
         this.state = 'idle';
-        this.startSettled?.(undefined);
+        this.settleStart(undefined);
         break;
       case 'init-error':
         this.initDurationMs = performance.now() - this.createdAt;
-        this.startSettled?.(message.error);
+        this.settleStart(message.error);
         void this.terminate();
         break;
     }
@@ -213,7 +214,7 @@ export class ExecutionEnvironment {
   }
 
   private ended(exitCode: number): void {
-    const wasStarting = this.state === 'starting';
+    this.exited = true;
     this.state = 'ended';
 
     const running = this.running;
@@ -226,10 +227,10 @@ export class ExecutionEnvironment {
         ended: 'error',
       });
     }
-    if (wasStarting) {
+    if (this.startSettled) {
       this.initDurationMs = performance.now() - this.createdAt;
       const reason = this.outOfMemory ? 'Runtime exited with error: signal: killed' : `Runtime exited with error: exit status ${exitCode}`;
-      this.startSettled?.({ errorType: this.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', errorMessage: `Error: ${reason}` });
+      this.settleStart({ errorType: this.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', errorMessage: `Error: ${reason}` });
     }
     this.options.onEnded(this);
   }
@@ -242,6 +243,12 @@ export class ExecutionEnvironment {
     if (record.ended) this.state = 'ended';
     else if (this.state === 'busy') this.state = 'idle';
     running.resolve(record);
+  }
+
+  private settleStart(error: FunctionError | undefined): void {
+    const settle = this.startSettled;
+    this.startSettled = undefined;
+    settle?.(error);
   }
 
   private recordMemory(usedMB: number): number {

@@ -38,6 +38,7 @@ interface PooledEnvironment {
   idleTimer?: NodeJS.Timeout;
   /** Set when the pool itself ends the environment, so its temp folder is deleted, not reused. */
   discarded: boolean;
+  tempDirKept: boolean;
 }
 
 export class FunctionPool {
@@ -128,7 +129,11 @@ export class FunctionPool {
   }
 
   private release(pooled: PooledEnvironment): void {
-    if (pooled.environment.state === 'ended') return;
+    if (pooled.environment.state === 'ended') {
+      // The next environment may start before this worker has fully exited; it gets the temp folder now.
+      this.keepTempDir(pooled);
+      return;
+    }
     if (this.closed || pooled.generation !== this.generation) {
       void this.discard(pooled);
       return;
@@ -168,7 +173,7 @@ export class FunctionPool {
       log: this.options.log,
       onEnded: (ended) => this.ended(ended),
     });
-    const pooled: PooledEnvironment = { environment, generation, discarded: false };
+    const pooled: PooledEnvironment = { environment, generation, discarded: false, tempDirKept: false };
     this.all.set(environment, pooled);
 
     const initError = await environment.start();
@@ -201,7 +206,14 @@ export class FunctionPool {
 
     const index = this.idle.indexOf(pooled);
     if (index !== -1) this.idle.splice(index, 1);
-    if (!pooled.discarded && !this.closed) this.freeTempDirs.push(environment.tempDir);
+    this.keepTempDir(pooled);
+  }
+
+  /** Keeps the temp folder of an environment that crashed or timed out for the next one, as Lambda keeps `/tmp`. */
+  private keepTempDir(pooled: PooledEnvironment): void {
+    if (pooled.discarded || pooled.tempDirKept || this.closed) return;
+    pooled.tempDirKept = true;
+    this.freeTempDirs.push(pooled.environment.tempDir);
   }
 
   private async discard(pooled: PooledEnvironment): Promise<void> {
