@@ -24,6 +24,11 @@ export interface ItemRow {
   readonly size: number;
 }
 
+/** An item whose Time to Live has passed. */
+export interface ExpiredRow extends Pick<ItemRow, 'pk' | 'sk' | 'item'> {
+  readonly table_name: string;
+}
+
 /** Sort key operators of a query; `none` reads the whole partition. */
 export type SortOperator = 'none' | 'eq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'beginsWith';
 
@@ -45,9 +50,15 @@ const SCHEMA = `
     sk NOT NULL,
     item TEXT NOT NULL,
     size INTEGER NOT NULL,
+    expires_at REAL,
     PRIMARY KEY (table_name, pk, sk)
   ) WITHOUT ROWID
 `;
+
+// expires_at is the item's Time to Live in epoch seconds, NULL when it has none.
+// Files written before the column existed get it added.
+const EXPIRY_COLUMN = 'ALTER TABLE items ADD COLUMN expires_at REAL';
+const EXPIRY_INDEX = 'CREATE INDEX IF NOT EXISTS items_by_expiry ON items (expires_at) WHERE expires_at IS NOT NULL';
 
 /** Returns the SQL condition of a sort key operator on a column, with `@low` and `@high` as its operands. */
 export function sortCondition(operator: SortOperator, column: string): string {
@@ -70,10 +81,12 @@ export class TableDatabase {
   readonly #runInTransaction: (work: () => unknown) => unknown;
 
   readonly selectItem: Database.Statement<[string, string, KeyValue], Pick<ItemRow, 'item'>>;
-  readonly upsertItem: Database.Statement<[string, string, KeyValue, string, number]>;
+  readonly upsertItem: Database.Statement<[string, string, KeyValue, string, number, number | null]>;
   readonly deleteItem: Database.Statement<[string, string, KeyValue]>;
   readonly scanFirst: Database.Statement<[string], ItemRow>;
   readonly scanAfter: Database.Statement<[string, string, KeyValue], ItemRow>;
+  /** Items whose Time to Live is before a time in epoch seconds, oldest first, at most a number of them. */
+  readonly selectExpired: Database.Statement<[number, number], ExpiredRow>;
 
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true });
@@ -83,12 +96,16 @@ export class TableDatabase {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.exec(SCHEMA);
+    const columns = this.#db.prepare('SELECT name FROM pragma_table_info(\'items\')').pluck().all() as string[];
+    if (!columns.includes('expires_at')) this.#db.exec(EXPIRY_COLUMN);
+    this.#db.exec(EXPIRY_INDEX);
 
     this.selectItem = this.#db.prepare('SELECT item FROM items WHERE table_name = ? AND pk = ? AND sk = ?');
-    this.upsertItem = this.#db.prepare('INSERT OR REPLACE INTO items (table_name, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)');
+    this.upsertItem = this.#db.prepare('INSERT OR REPLACE INTO items (table_name, pk, sk, item, size, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.deleteItem = this.#db.prepare('DELETE FROM items WHERE table_name = ? AND pk = ? AND sk = ?');
     this.scanFirst = this.#db.prepare('SELECT pk, sk, item, size FROM items WHERE table_name = ? ORDER BY pk, sk');
     this.scanAfter = this.#db.prepare('SELECT pk, sk, item, size FROM items WHERE table_name = ? AND (pk, sk) > (?, ?) ORDER BY pk, sk');
+    this.selectExpired = this.#db.prepare('SELECT table_name, pk, sk, item FROM items WHERE expires_at IS NOT NULL AND expires_at < ? ORDER BY expires_at LIMIT ?');
     this.#runInTransaction = this.#db.transaction((work: () => unknown) => work());
   }
 

@@ -5,12 +5,14 @@ import { isDeepStrictEqual } from 'node:util';
 
 import type Database from 'better-sqlite3';
 
+import { silentLogger, type Logger } from '../../observe/logger.ts';
 import { TableDatabase } from './database.ts';
 import { TableError, validationError } from './errors.ts';
 import { keyObject, keyOfItem, readKey, type StoredKey } from './keys.ts';
 import { queryItems, scanItems } from './query.ts';
 import { entriesOf, SecondaryIndexes } from './secondary-indexes.ts';
 import { ITEM_MAX_BYTES, itemSize } from './size.ts';
+import { expiryOf, TimeToLiveSettings } from './time-to-live.ts';
 import type {
   DeleteInput,
   Item,
@@ -34,21 +36,34 @@ export interface TableStoreOptions {
    * so that change records commit or roll back with the write.
    */
   readonly changeListener?: (connection: Database.Database) => ItemChangeListener;
+  /**
+   * Milliseconds between sweeps that delete items whose Time to Live has passed; 0 turns sweeping off.
+   * @default 30000
+   */
+  readonly timeToLiveSweepMs?: number;
+  /** Receives the errors of Time to Live sweeps, which run on a timer with no caller to throw to. */
+  readonly logger?: Logger;
 }
+
+/** Expired items deleted per transaction, so a large sweep does not hold the write lock for long. */
+const EXPIRED_BATCH_SIZE = 500;
 
 export function createTableStore(options: TableStoreOptions): TableStore {
   const db = new TableDatabase(options.stateDir);
   const indexes = new SecondaryIndexes(db.connection);
   indexes.sync(options.tables);
+  const timeToLive = new TimeToLiveSettings(db.connection);
+  timeToLive.sync(options.tables);
   let schemas = schemasByName(options.tables);
   const listener = options.changeListener?.(db.connection);
 
-  const notify = (schema: KeySchema, key: StoredKey, oldItem: Item | undefined, newItem: Item | undefined) => {
+  const notify = (schema: KeySchema, key: StoredKey, oldItem: Item | undefined, newItem: Item | undefined, byTimeToLive = false) => {
     // A write that changes no data makes no stream record, nor does deleting a missing item.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html
     if (isDeepStrictEqual(oldItem, newItem)) return;
     if (listener?.wants(schema.physicalName)) {
-      listener.onChange({ table: schema.physicalName, key: keyObject(schema, key), oldItem, newItem });
+      const change = { table: schema.physicalName, key: keyObject(schema, key), oldItem, newItem };
+      listener.onChange(byTimeToLive ? { ...change, byTimeToLive } : change);
     }
   };
 
@@ -65,13 +80,41 @@ export function createTableStore(options: TableStoreOptions): TableStore {
     return row ? JSON.parse(row.item) as Item : undefined;
   };
 
-  const writeItem = (table: string, key: StoredKey, item: Item, tooLargeMessage: string) => {
+  const writeItem = (schema: KeySchema, key: StoredKey, item: Item, tooLargeMessage: string) => {
     const size = itemSize(item);
     if (size > ITEM_MAX_BYTES) throw validationError(tooLargeMessage);
-    db.upsertItem.run(table, key.partition, key.sort, JSON.stringify(item), size);
+    db.upsertItem.run(schema.physicalName, key.partition, key.sort, JSON.stringify(item), size, expiryOf(schema, item));
   };
 
-  return {
+  /** Deletes one batch of expired items in one transaction and returns how many it deleted. */
+  const deleteExpiredBatch = (nowSeconds: number): number => db.transaction(() => {
+    const rows = db.selectExpired.all(nowSeconds, EXPIRED_BATCH_SIZE);
+    for (const row of rows) {
+      const key = { partition: row.pk, sort: row.sk };
+      db.deleteItem.run(row.table_name, row.pk, row.sk);
+      indexes.replaceEntries(row.table_name, key, []);
+      // Items of a table no longer in the model are deleted without a change record.
+      const schema = schemas.get(row.table_name);
+      if (schema) notify(schema, key, JSON.parse(row.item) as Item, undefined, true);
+    }
+    return rows.length;
+  });
+
+  const sweepMs = options.timeToLiveSweepMs ?? 30_000;
+  const logger = options.logger ?? silentLogger;
+  const sweep = () => {
+    try {
+      store.deleteExpiredItems();
+    } catch (error) {
+      // The batch rolled back, so the next sweep tries the same items again.
+      logger.error('Deleting expired table items failed, retrying in %d ms: %s', sweepMs, (error as Error).message);
+    }
+  };
+  const sweepTimer = sweepMs > 0 ? setInterval(sweep, sweepMs) : undefined;
+  // The sweep must not keep a process alive that has nothing else to do.
+  sweepTimer?.unref();
+
+  const store: TableStore = {
     get(table, key) {
       const schema = schemaOf(table);
       return readItem(table, readKey(schema, key));
@@ -86,7 +129,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       return db.transaction(() => {
         const old = input.condition || input.returnOld || listener?.wants(table) ? readItem(table, key) : undefined;
         checkCondition(input.condition, old);
-        writeItem(table, key, item, 'Item size has exceeded the maximum allowed size');
+        writeItem(schema, key, item, 'Item size has exceeded the maximum allowed size');
         if (schema.indexes?.length) indexes.replaceEntries(table, key, entries);
         notify(schema, key, old, item);
         return input.returnOld ? old : undefined;
@@ -116,7 +159,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
         const old = readItem(table, key);
         checkCondition(input.condition, old);
         const updated = applyChanges({ ...old, ...keyObject(schema, key) }, changes);
-        writeItem(table, key, updated, 'Item size to update has exceeded the maximum allowed size');
+        writeItem(schema, key, updated, 'Item size to update has exceeded the maximum allowed size');
         if (schema.indexes?.length) indexes.replaceEntries(table, key, entriesOf(schema, updated));
         notify(schema, key, old, updated);
         return updated;
@@ -131,15 +174,27 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       return scanItems(db, schemaOf(table), input);
     },
 
+    deleteExpiredItems(now = Date.now()) {
+      let deleted = 0;
+      for (;;) {
+        const count = deleteExpiredBatch(now / 1000);
+        deleted += count;
+        if (count < EXPIRED_BATCH_SIZE) return deleted;
+      }
+    },
+
     setTables(tables) {
       indexes.sync(tables);
+      timeToLive.sync(tables);
       schemas = schemasByName(tables);
     },
 
     close() {
+      clearInterval(sweepTimer);
       db.close();
     },
   };
+  return store;
 }
 
 function schemasByName(tables: readonly KeySchema[]): Map<string, KeySchema> {

@@ -93,6 +93,8 @@ export interface ItemChange {
   readonly key: Key;
   readonly oldItem?: Item;
   readonly newItem?: Item;
+  /** True for a deletion by Time to Live, whose stream record names the DynamoDB service as `userIdentity`. */
+  readonly byTimeToLive?: boolean;
 }
 
 /** Receives every write of the tables it wants, inside the write's transaction, as table change streams need. */
@@ -103,8 +105,8 @@ export interface ItemChangeListener {
   onChange(change: ItemChange): void;
 }
 
-/** The part of a table model that the store needs: its name, key schema and global secondary indexes. */
-export type KeySchema = Pick<TableModel, 'physicalName' | 'partitionKey' | 'sortKey' | 'sortKeyType'> & Partial<Pick<TableModel, 'indexes'>>;
+/** The part of a table model that the store needs: its name, key schema, global secondary indexes and Time to Live attribute. */
+export type KeySchema = Pick<TableModel, 'physicalName' | 'partitionKey' | 'sortKey' | 'sortKeyType'> & Partial<Pick<TableModel, 'indexes' | 'ttlAttribute'>>;
 
 /** A global secondary index, as `TableModel.indexes` lists them. */
 export type IndexSchema = TableModel['indexes'][number];
@@ -120,6 +122,11 @@ export interface TableStore {
   update(table: string, input: UpdateInput): Item;
   query(table: string, input: QueryInput): Page;
   scan(table: string, input?: ScanInput): Page;
+  /**
+   * Deletes items whose Time to Live is before `now` (milliseconds since the
+   * epoch), reporting each deletion to the change listener. Returns how many it deleted.
+   */
+  deleteExpiredItems(now?: number): number;
   /** Replaces the set of tables, as after the config changed. Items of removed tables stay in the file. */
   setTables(tables: readonly KeySchema[]): void;
   close(): void;
