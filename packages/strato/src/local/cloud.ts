@@ -16,7 +16,7 @@ import { findFunction, type AppModel } from '../model/index.ts';
 import { createLogger, type Logger, type LogLevel, type LogSink } from '../observe/logger.ts';
 import { FunctionRuntime, RUNTIME_DEFAULTS, type ResourceCall, type ResourceRouter } from '../runtime/index.ts';
 import { AsyncInvoker, createFunctionInvokeHandler, createLocalDestinationSink } from './async/index.ts';
-import { openLocalAuth, type LocalAuth } from './auth/index.ts';
+import type { LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
 import { createBusHandler, createEventsMount, EventBus } from './bus/index.ts';
 import { Gateway } from './gateway/index.ts';
@@ -145,7 +145,8 @@ export class LocalCloud {
       routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: eventHandlers });
 
       // The user pool is served on the gateway's port under /_strato/cognito, and its authorizer guards routes with `auth`.
-      auth = app.auth ? await openLocalAuth({ auth: app.auth, stateDir: path.join(stateDir, 'auth'), logger }) : undefined;
+      // Imported only when used: the token libraries take a noticeable part of the start time.
+      auth = app.auth ? await (await import('./auth/index.ts')).openLocalAuth({ auth: app.auth, stateDir: path.join(stateDir, 'auth'), logger }) : undefined;
 
       gateway = await Gateway.start({
         app,
