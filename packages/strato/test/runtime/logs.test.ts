@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+
+import { fixtureFunction, startRuntime } from './helpers.ts';
+
+const harness = startRuntime();
+after(() => harness.close());
+
+const ISO_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`;
+
+test('invocation logs START, handler lines, END and REPORT', async () => {
+  const fn = fixtureFunction('logs', { handler: 'logs.handler' });
+  const { requestId } = await harness.runtime.invoke(fn, { name: 'Ada' });
+  const lines = harness.logsOf(fn);
+  const start = lines.indexOf(`START RequestId: ${requestId} Version: $LATEST`);
+  const end = lines.indexOf(`END RequestId: ${requestId}`);
+
+  assert.ok(start !== -1 && end > start, lines.join('\n'));
+  const during = lines.slice(start + 1, end);
+  assert.match(during[0]!, new RegExp(`^${ISO_TIME}\\t${requestId}\\tINFO\\thello Ada$`));
+  assert.match(during[1]!, new RegExp(`^${ISO_TIME}\\t${requestId}\\tERROR\\tsomething went wrong$`));
+  assert.match(during[2]!, new RegExp(`^${ISO_TIME}\\t${requestId}\\tWARN\\tcareful$`));
+  assert.match(lines[end + 1]!, new RegExp(`^REPORT RequestId: ${requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`));
+});
+
+test('lines logged during init carry no request id', async () => {
+  const fn = fixtureFunction('logs', { handler: 'logs.handler' });
+  await harness.runtime.invoke(fn, { name: 'Grace' });
+
+  assert.ok(harness.logsOf(fn).some((line) => new RegExp(`^${ISO_TIME}\\tundefined\\tINFO\\tloading module$`).test(line)));
+});
+
+test('raw stdout writes reach the log', async () => {
+  const fn = fixtureFunction('logs', { handler: 'logs.handler' });
+  await harness.runtime.invoke(fn, { name: 'Linus' });
+
+  // The worker's stdout is a stream of its own, so its lines may arrive after END.
+  for (let attempt = 0; attempt < 100 && !harness.logsOf(fn).includes('raw stdout line'); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(harness.logsOf(fn).includes('raw stdout line'), harness.logsOf(fn).join('\n'));
+});
+
+test('only a cold start reports Init Duration', async () => {
+  const fn = fixtureFunction('counter', { handler: 'counter.handler' });
+  const first = await harness.runtime.invoke(fn, {});
+  const second = await harness.runtime.invoke(fn, {});
+  const reportOf = (requestId: string) => harness.logsOf(fn).find((line) => line.startsWith(`REPORT RequestId: ${requestId}\t`)) ?? '';
+
+  const cold = /\tDuration: ([\d.]+) ms\tBilled Duration: (\d+) ms\t.*\tInit Duration: ([\d.]+) ms$/.exec(reportOf(first.requestId));
+  assert.ok(cold, reportOf(first.requestId));
+  // Lambda bills the init phase too: billed = ceil(duration + init duration).
+  // The printed durations are rounded to 0.01 ms, so the sum may sit just across a whole millisecond.
+  const printedSum = Number(cold[1]) + Number(cold[3]);
+  assert.ok([Math.ceil(printedSum - 0.01), Math.ceil(printedSum + 0.01)].includes(Number(cold[2])), reportOf(first.requestId));
+  assert.doesNotMatch(reportOf(second.requestId), /Init Duration/);
+  assert.match(reportOf(second.requestId), /\tMax Memory Used: \d+ MB$/);
+});
