@@ -39,7 +39,6 @@ export function sequenceNumber(sequence: number): string {
  * Builds the record of a change. The view type decides which images appear:
  * an INSERT never has an old image and a REMOVE never has a new one.
  */
-// NOTE: REMOVE records of TTL deletions carry `userIdentity` on AWS; the table store reports no TTL deletions, so none here do.
 export function buildStreamRecord(change: ItemChange, context: RecordContext): DynamoDBRecord {
   const { viewType } = context;
   const keys = marshallImage(change.key);
@@ -64,6 +63,8 @@ export function buildStreamRecord(change: ItemChange, context: RecordContext): D
       StreamViewType: viewType,
     },
     eventSourceARN: context.streamArn,
+    // Deletions by Time to Live name the DynamoDB service as the one who deleted.
+    ...(change.byTimeToLive && { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } }),
   } as DynamoDBRecord;
 }
 
