@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 
+import { buildStreamRecord } from '../../src/local/table-streams/index.ts';
 import { createTableStore, type ItemChange, type KeySchema, type TableStoreOptions } from '../../src/local/tables/index.ts';
 
 const SESSIONS = 'demo-users-sessions';
@@ -113,4 +114,20 @@ test('sweep timer deletes expired items', async (t) => {
 
   assert.deepEqual((await removed).key, { id: 'gone' });
   assert.equal(store.get(SESSIONS, { id: 'gone' }), undefined);
+});
+
+test('TTL stream record names DynamoDB', (t) => {
+  const { store, changes } = openStore(t);
+  store.put(SESSIONS, { item: { id: 'old', expiresAt: NOW_SECONDS - 1 } });
+  store.delete(SESSIONS, { key: { id: 'old' } });
+  store.put(SESSIONS, { item: { id: 'old', expiresAt: NOW_SECONDS - 1 } });
+  store.deleteExpiredItems(NOW);
+
+  const context = { viewType: 'KEYS_ONLY', streamArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x', region: 'us-east-1', sequence: 1, createdAt: NOW } as const;
+  const [byUser, byTimeToLive] = changes.filter((change) => change.newItem === undefined).map((change) => buildStreamRecord(change, context));
+
+  // AWS marks a REMOVE by Time to Live with the DynamoDB service as its user identity.
+  assert.deepEqual(byTimeToLive?.userIdentity, { type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+  assert.equal(byTimeToLive?.eventName, 'REMOVE');
+  assert.equal(byUser?.userIdentity, undefined);
 });

@@ -1,5 +1,5 @@
 /**
- * Time to Live: a table may name a number attribute that holds an epoch time
+ * Time to Live: a table may name a number attribute that contains an epoch time
  * in seconds; once that time has passed, the item is expired and a later
  * sweep deletes it. Until then it still shows in reads, as on AWS, where
  * DynamoDB typically deletes expired items within two days.
