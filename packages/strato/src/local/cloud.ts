@@ -10,6 +10,7 @@
  * ```
  */
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
 import { findFunction, type AppModel } from '../model/index.ts';
@@ -24,6 +25,7 @@ import { EventSourceMappings } from './mappings/index.ts';
 import { createQueueHandler, QueueEngine } from './queues/index.ts';
 import { createResourceRouter } from './router/index.ts';
 import { Scheduler } from './schedules/index.ts';
+import { SiteServer, type SiteRuntimeConfig } from './sites/index.ts';
 import { createStreamHandler, StreamEngine } from './streams/index.ts';
 import { TableStreams } from './table-streams/index.ts';
 import { createTableStore, type TableStore } from './tables/index.ts';
@@ -60,6 +62,8 @@ export interface LocalCloudParts {
   readonly streams: StreamEngine;
   /** Pollers of queues and streams; `mappings.stats()` shows their progress and iterator age. */
   readonly mappings: EventSourceMappings;
+  /** Servers of the application's sites, which get the requests that match no route. */
+  readonly sites: SiteServers;
 }
 
 export class LocalCloud {
@@ -132,6 +136,7 @@ export class LocalCloud {
 
     let gateway: Gateway | undefined;
     let auth: LocalAuth | undefined;
+    const sites = new SiteServers(app, () => siteConfig(auth));
     let scheduler: Scheduler | undefined;
     try {
       // Schedules invoke functions asynchronously; an invalid expression fails the start with its place.
@@ -157,10 +162,11 @@ export class LocalCloud {
         logger,
         mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger }), createEventsMount(bus, logger), ...(auth ? [auth.mount] : [])],
         authorizer: auth?.authorizer,
+        fallback: (request, response) => sites.handle(request, response),
       });
       auth?.attach(gateway.url);
 
-      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth, bus, scheduler, tableStreams, queues, streams, mappings }, routerSlot, logger);
+      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth, bus, scheduler, tableStreams, queues, streams, mappings, sites }, routerSlot, logger);
       mappings.start();
     } catch (error) {
       auth?.close();
@@ -217,6 +223,7 @@ export class LocalCloud {
       stream: createStreamHandler(this.parts.streams),
     } });
     gateway.setApp(app);
+    this.parts.sites.setApp(app);
     // NOTE: declaring `auth` where there was none, or removing it, takes a restart; only its policy and groups change here.
     if (app.auth) this.parts.auth?.pool.setModel(app.auth);
   }
@@ -243,6 +250,35 @@ export class LocalCloud {
     tables.close();
     auth?.close();
     this.logger.verbose('Local cloud of "%s" stopped.', this.currentApp.name);
+  }
+}
+
+/** The settings a site's page loads from `/strato-config.json`: the API on the same origin, and the user pool. */
+function siteConfig(auth: LocalAuth | undefined): SiteRuntimeConfig {
+  return {
+    apiUrl: '',
+    region: RUNTIME_DEFAULTS.region,
+    ...(auth && { userPoolId: auth.pool.poolId, userPoolClientId: auth.pool.clientId, cognitoEndpoint: auth.pool.endpoint }),
+  };
+}
+
+/** The sites of the application, tried in declaration order for requests that match no route. */
+class SiteServers {
+  private servers: SiteServer[] = [];
+
+  constructor(app: AppModel, private readonly config: () => SiteRuntimeConfig) {
+    this.setApp(app);
+  }
+
+  setApp(app: AppModel): void {
+    this.servers = app.sites.map((site) => new SiteServer(site, this.config));
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    for (const server of this.servers) {
+      if (await server.handle(request, response)) return true;
+    }
+    return false;
   }
 }
 

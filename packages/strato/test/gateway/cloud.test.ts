@@ -102,7 +102,7 @@ test('tampered presigned URL is rejected', async () => {
 test('cloud keeps serving after failures', async () => {
   const thrown = await send(cloud.url, { path: '/fail' });
   const malformed = await send(cloud.url, { method: 'PUT', path: '/notes/n2', headers: { 'content-type': 'application/json' }, body: '{"text": ' });
-  const unknown = await send(cloud.url, { path: '/nowhere' });
+  const unknown = await send(cloud.url, { method: 'PATCH', path: '/nowhere' });
   const hello = await send(cloud.url, { path: '/hello' });
 
   assert.equal(thrown.status, 500);
@@ -110,6 +110,19 @@ test('cloud keeps serving after failures', async () => {
   assert.equal(malformed.status, 500);
   assert.equal(unknown.status, 404);
   assert.equal(hello.status, 200);
+});
+
+test('unmatched GET falls back to the site', async () => {
+  const page = await send(cloud.url, { path: '/notes-page/42' });
+  const config = await send(cloud.url, { path: '/strato-config.json' });
+  const unmatchedPost = await send(cloud.url, { method: 'POST', path: '/notes-page/42' });
+
+  // The site is a single-page application, so a path without a file gets index.html.
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<div id="root">notes<\/div>/);
+  assert.deepEqual(config.json(), { apiUrl: '', region: 'us-east-1' });
+  assert.equal(unmatchedPost.status, 404);
+  assert.deepEqual(unmatchedPost.json(), { message: 'Not Found' });
 });
 
 test('function log lines carry the function id', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { LocalCloud, PortInUseError } from '../../local/index.ts';
+import { buildSite } from '../../local/sites/index.ts';
 import { CONFIG_FILE, loadApp, ModelError, type AppModel } from '../../model/index.ts';
 import type { LogLevel } from '../../observe/logger.ts';
 import { FileWatcher } from '../file-watcher.ts';
@@ -46,6 +47,7 @@ export async function devCommand(options: DevCommandOptions): Promise<number> {
 
   printUrls(app, cloud.url, print);
   print(`Ready in ${Math.round(performance.now() - startedAt)} ms. Watching ${app.root} for changes; press Ctrl-C to stop.`);
+  buildSites(app, print);
 
   const signal = await options.stopSignal;
   print(`Received ${signal}, stopping...`);
@@ -55,12 +57,30 @@ export async function devCommand(options: DevCommandOptions): Promise<number> {
   return 0;
 }
 
-/** Prints the API's base URL and one line per route. */
+/** Prints the API's base URL, one line per route, and the sites, which serve the paths no route takes. */
 function printUrls(app: AppModel, baseUrl: string, print: (line: string) => void): void {
   print(`API: ${baseUrl}`);
   const width = Math.max(0, ...app.routes.map((route) => route.method.length));
   for (const route of app.routes) {
     print(`  ${route.method.padEnd(width)}  ${baseUrl}${route.path}  -> ${route.functionId}`);
+  }
+  for (const site of app.sites) print(`Site ${site.id}: ${baseUrl}/ from ${path.relative(app.root, site.dir) || '.'}`);
+}
+
+/**
+ * Runs the sites' build commands after the cloud is ready, so a slow build
+ * does not delay the API. Until a build ends, the site serves its previous
+ * build, if any.
+ */
+function buildSites(app: AppModel, print: (line: string) => void): void {
+  for (const site of app.sites) {
+    if (!site.build) continue;
+    const startedAt = performance.now();
+    print(`Building site ${site.id}: ${site.build}`);
+    buildSite(site).then(
+      () => print(`Built site ${site.id} in ${Math.round(performance.now() - startedAt)} ms.`),
+      (error: unknown) => print(`error: ${(error as Error).message}`),
+    );
   }
 }
 
