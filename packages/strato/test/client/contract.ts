@@ -51,6 +51,19 @@ export function defineClientContract(target: ClientTarget): void {
     assert.equal(afterDelete, undefined);
   });
 
+  test('binary values and sets round-trip', async (t) => {
+    await target.setUp(t);
+    const photos = table('photos');
+    const item = { owner: 'o', id: 'p1', tags: new Set(['sea', 'sun']), sizes: new Set([320, 1280]), hash: new Uint8Array([1, 2, 255]) };
+
+    await photos.put(item);
+    const read = await photos.get({ owner: 'o', id: 'p1' });
+
+    assert.deepEqual(read, item);
+    assert.ok(read?.tags instanceof Set);
+    assert.ok(read?.hash instanceof Uint8Array);
+  });
+
   test('update removes undefined attributes', async (t) => {
     await target.setUp(t);
     const photos = table<Photo>('photos');

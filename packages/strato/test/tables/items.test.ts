@@ -17,6 +17,38 @@ test('put then get returns the item', (t) => {
   assert.equal(store.get(USERS, { id: 'u2' }), undefined);
 });
 
+test('binary values and sets round-trip', (t) => {
+  const { store } = openStore(t);
+  const item = {
+    id: 'u1',
+    avatar: new Uint8Array([0, 1, 254, 255]),
+    tags: new Set(['a', 'b']),
+    scores: new Set([1, 2.5]),
+    keys: new Set([new Uint8Array([9]), new Uint8Array([8, 7])]),
+    nested: { raw: Buffer.from('hi'), list: [new Set(['x'])] },
+  };
+
+  store.put(USERS, { item });
+  const read = store.get(USERS, { id: 'u1' });
+
+  // The document client returns binary values as Uint8Array, and sets as Set.
+  assert.deepEqual(read, { ...item, nested: { raw: new Uint8Array(Buffer.from('hi')), list: [new Set(['x'])] } });
+  assert.ok(read?.avatar instanceof Uint8Array);
+  assert.deepEqual(store.query(USERS, { partition: 'u1' }).items[0]?.tags, new Set(['a', 'b']));
+});
+
+test('empty and mixed sets are rejected', (t) => {
+  const { store } = openStore(t);
+
+  const empty = errorOf(() => store.put(USERS, { item: { id: 'u1', tags: new Set() } }));
+  const mixed = errorOf(() => store.put(USERS, { item: { id: 'u1', tags: new Set(['a', 1]) } }));
+
+  assert.equal(empty.name, 'ValidationException');
+  assert.match(empty.message, /may not be empty/);
+  assert.equal(mixed.name, 'ValidationException');
+  assert.equal(store.get(USERS, { id: 'u1' }), undefined);
+});
+
 test('put replaces the whole item', (t) => {
   const { store } = openStore(t);
   store.put(USERS, { item: { id: 'u1', name: 'Ada', age: 36 } });

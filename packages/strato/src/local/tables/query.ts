@@ -3,6 +3,7 @@
  * pages that end at the limit or at 1 MB.
  */
 import type { KeyType } from '../../model/index.ts';
+import { decodeItem } from './codec.ts';
 import type { ItemRow, SortOperator, TableDatabase } from './database.ts';
 import { validationError } from './errors.ts';
 import { checkConditionValue, keyObject, readKey } from './keys.ts';
@@ -129,7 +130,7 @@ function readPage<Row extends ItemRow>(rows: IterableIterator<Row>, limit: numbe
   const items: Item[] = [];
   let bytes = 0;
   for (const row of rows) {
-    items.push(JSON.parse(row.item) as Item);
+    items.push(decodeItem(row.item));
     bytes += row.size;
     if (items.length >= limit || bytes >= PAGE_MAX_BYTES) {
       // Leaving the loop early resets the statement through the iterator's return().

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 
+import { decodeItem } from './codec.ts';
 import { sortCondition, type ItemRow, type SortOperator } from './database.ts';
 import { validationError } from './errors.ts';
 import { typeLetterOf, type StoredKey } from './keys.ts';
@@ -139,7 +140,7 @@ export class SecondaryIndexes {
 
     for (const index of changed) this.#deleteIndexEntries.run(table.physicalName, index.name);
     for (const row of this.#selectItems.all(table.physicalName)) {
-      const item = JSON.parse(row.item) as Item;
+      const item = decodeItem(row.item);
       // Items written before the index existed may not fit its key types; they stay out of it.
       const entries = changed.flatMap((index) => {
         const entry = entryOf(index, item);

@@ -9,11 +9,10 @@ import type { Item } from './types.ts';
 export const ITEM_MAX_BYTES = 400 * 1024;
 
 /**
- * Returns the size of an item in bytes, and rejects values that the store
- * cannot keep: numbers that are not finite, and types other than strings,
- * numbers, booleans, null, arrays and plain objects.
- * NOTE: binary values and sets, which DynamoDB has, are not supported here yet,
- * because items are stored as JSON.
+ * Returns the size of an item in bytes, and rejects values that DynamoDB's
+ * document view cannot hold: numbers that are not finite, empty or mixed
+ * sets, and types other than strings, numbers, booleans, null, binary
+ * (`Uint8Array`), sets, arrays and plain objects.
  */
 export function itemSize(item: Item): number {
   let size = 0;
@@ -28,6 +27,9 @@ function valueSize(value: unknown, path: string): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
   if (typeof value === 'number') return numberSize(value, path);
   if (typeof value === 'boolean' || value === null) return 1;
+  // Binary values count their raw bytes.
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return setSize(value, path);
 
   // A list or a map costs 3 bytes, plus 1 byte for each element.
   if (Array.isArray(value)) {
@@ -42,10 +44,28 @@ function valueSize(value: unknown, path: string): number {
     return size;
   }
 
-  throw validationError(`Unsupported type passed at ${path}: ${describeType(value)}. Use strings, numbers, booleans, null, arrays and plain objects.`);
+  throw validationError(`Unsupported type passed at ${path}: ${describeType(value)}. Use strings, numbers, booleans, null, Uint8Arrays, sets, arrays and plain objects.`);
 }
 
-/** A number costs 1 byte per two significant digits, plus 1 byte. */
+/**
+ * Sizes a set as the sum of its elements.
+ * NOTE: DynamoDB documents no overhead for sets, so none is counted.
+ */
+function setSize(set: Set<unknown>, path: string): number {
+  const elements = [...set];
+  if (elements.length === 0) {
+    throw validationError(`One or more parameter values were invalid: An set may not be empty (at ${path}). Remove the attribute, or store an empty list instead.`);
+  }
+  const allStrings = elements.every((element) => typeof element === 'string');
+  const allNumbers = elements.every((element) => typeof element === 'number');
+  const allBinary = elements.every((element) => element instanceof Uint8Array);
+  if (!allStrings && !allNumbers && !allBinary) {
+    throw validationError(`Unsupported type passed at ${path}: a set must contain only strings, only numbers or only Uint8Arrays.`);
+  }
+  return elements.reduce<number>((sum, element, index) => sum + valueSize(element, `${path}[${index}]`), 0);
+}
+
+/** Sizes a number: 1 byte per two significant digits, plus 1 byte. */
 function numberSize(value: number, path: string): number {
   if (!Number.isFinite(value)) {
     throw validationError(`The parameter cannot be converted to a numeric value: ${value} (at ${path})`);

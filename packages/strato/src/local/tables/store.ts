@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type Database from 'better-sqlite3';
 
 import { silentLogger, type Logger } from '../../observe/logger.ts';
+import { decodeItem, encodeItem } from './codec.ts';
 import { TableDatabase } from './database.ts';
 import { TableError, validationError } from './errors.ts';
 import { keyObject, keyOfItem, readKey, type StoredKey } from './keys.ts';
@@ -77,13 +78,13 @@ export function createTableStore(options: TableStoreOptions): TableStore {
 
   const readItem = (table: string, key: StoredKey): Item | undefined => {
     const row = db.selectItem.get(table, key.partition, key.sort);
-    return row ? JSON.parse(row.item) as Item : undefined;
+    return row ? decodeItem(row.item) : undefined;
   };
 
   const writeItem = (schema: KeySchema, key: StoredKey, item: Item, tooLargeMessage: string) => {
     const size = itemSize(item);
     if (size > ITEM_MAX_BYTES) throw validationError(tooLargeMessage);
-    db.upsertItem.run(schema.physicalName, key.partition, key.sort, JSON.stringify(item), size, expiryOf(schema, item));
+    db.upsertItem.run(schema.physicalName, key.partition, key.sort, encodeItem(item), size, expiryOf(schema, item));
   };
 
   /** Deletes one batch of expired items in one transaction and returns how many it deleted. */
@@ -95,7 +96,7 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       indexes.replaceEntries(row.table_name, key, []);
       // Items of a table no longer in the model are deleted without a change record.
       const schema = schemas.get(row.table_name);
-      if (schema) notify(schema, key, JSON.parse(row.item) as Item, undefined, true);
+      if (schema) notify(schema, key, decodeItem(row.item), undefined, true);
     }
     return rows.length;
   });

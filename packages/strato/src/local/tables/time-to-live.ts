@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 
+import { decodeItem } from './codec.ts';
 import type { Item, KeySchema } from './types.ts';
 
 const SCHEMA = `
@@ -50,7 +51,7 @@ export class TimeToLiveSettings {
         if (declared === stored) continue;
 
         for (const row of this.#selectItems.all(table.physicalName)) {
-          this.#setExpiry.run(expiryOf(table, JSON.parse(row.item) as Item), table.physicalName, row.pk, row.sk);
+          this.#setExpiry.run(expiryOf(table, decodeItem(row.item)), table.physicalName, row.pk, row.sk);
         }
         this.#upsertAttribute.run(table.physicalName, declared);
       }
