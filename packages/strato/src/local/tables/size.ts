@@ -9,10 +9,10 @@ import type { Item } from './types.ts';
 export const ITEM_MAX_BYTES = 400 * 1024;
 
 /**
- * Returns the size of an item in bytes, and rejects values that DynamoDB's
- * document view cannot hold: numbers that are not finite, empty or mixed
- * sets, and types other than strings, numbers, booleans, null, binary
- * (`Uint8Array`), sets, arrays and plain objects.
+ * Returns the size of an item in bytes. Rejects what DynamoDB's document view
+ * cannot contain: numbers that are not finite, and empty or mixed sets. Other
+ * types than strings, numbers, booleans, null, binary (`Uint8Array`), sets,
+ * arrays and plain objects are rejected too.
  */
 export function itemSize(item: Item): number {
   let size = 0;

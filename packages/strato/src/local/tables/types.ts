@@ -4,7 +4,7 @@
  */
 import type { TableModel } from '../../model/index.ts';
 
-/** An item: a JSON document of strings, numbers, booleans, nulls, lists and maps. */
+/** An item: strings, numbers, booleans, nulls, binary values (`Uint8Array`), sets, lists and maps. */
 export type Item = Record<string, unknown>;
 
 /** The key attributes of an item: its partition key and, on tables that have one, its sort key. */
