@@ -59,13 +59,13 @@ export function createTableStore(options: TableStoreOptions): TableStore {
   const listener = options.changeListener?.(db.connection);
 
   const notify = (schema: KeySchema, key: StoredKey, oldItem: Item | undefined, newItem: Item | undefined, byTimeToLive = false) => {
+    if (!listener?.wants(schema.physicalName)) return;
     // A write that changes no data makes no stream record, nor does deleting a missing item.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html
     if (isDeepStrictEqual(oldItem, newItem)) return;
-    if (listener?.wants(schema.physicalName)) {
-      const change = { table: schema.physicalName, key: keyObject(schema, key), oldItem, newItem };
-      listener.onChange(byTimeToLive ? { ...change, byTimeToLive } : change);
-    }
+
+    const change = { table: schema.physicalName, key: keyObject(schema, key), oldItem, newItem };
+    listener.onChange(byTimeToLive ? { ...change, byTimeToLive } : change);
   };
 
   const schemaOf = (table: string): KeySchema => {
