@@ -109,7 +109,19 @@ export class LocalCloud {
     const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, destinations, logger });
 
     // Table changes become stream records in the table write's transaction; consumers run as event source mappings.
-    const tableStreams = new TableStreams({ app, invoker: runtime, logger, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId });
+    const tableStreams = new TableStreams({
+      app,
+      invoker: runtime,
+      // A batch that failed for good is reported to the consumer's on-failure queue.
+      sendToQueue: async (queueId, body) => {
+        const queue = queueOf(queueId);
+        if (!queue) throw new Error(`the on-failure queue ${queueId} does not exist in this local cloud.`);
+        return queues.sendMessage(queue.physicalName, { body });
+      },
+      logger,
+      region: RUNTIME_DEFAULTS.region,
+      accountId: RUNTIME_DEFAULTS.accountId,
+    });
     // EventBridge invokes function targets asynchronously, so bus events go through the durable async invoker.
     const bus = new EventBus({
       stateDir,
