@@ -29,7 +29,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * dead-letter queue at once, without retries (user guide, "Event retry
  * policy and using dead-letter queues").
  */
-const PERMANENT_ERRORS = new Set(['ResourceNotFoundException', 'AccessDeniedException', 'RequestEntityTooLargeException', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
+const PERMANENT_ERRORS = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'RequestEntityTooLargeException',
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  // A queue that rejects the message, such as a FIFO queue, which needs a message group id, rejects every retry.
+  'MissingParameter',
+  'InvalidParameterValue',
+  'InvalidMessageContents',
+]);
 
 /** The connection from the bus to the targets of rules. The local cloud wires it to asynchronous invocation and the queues. */
 export interface BusTargets {
