@@ -1,9 +1,10 @@
 /**
  * The SQLite file behind the queues and its prepared statements. All queues
  * share one table of messages. The row id orders messages by arrival, which is
- * the order of a FIFO queue; a message's state is its `visible_at` time and
- * its receive count, so a restart needs no recovery step: a message that was
- * in flight when the process died becomes visible when its timeout ends.
+ * the order of a FIFO queue, and receipt handles carry it, so every index
+ * grows at its end as messages arrive. A message's state is its `visible_at`
+ * time and its receive count, so a restart needs no recovery step: a message
+ * that was in flight when the process died becomes visible when its timeout ends.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     queue TEXT NOT NULL,
-    message_id TEXT NOT NULL UNIQUE,
+    message_id TEXT NOT NULL,
     body TEXT NOT NULL,
     message_attributes TEXT,
     md5_of_body TEXT NOT NULL,
@@ -78,7 +79,7 @@ export class QueueDatabase {
   readonly selectVisible: Database.Statement<[string, number, number], MessageRow>;
   readonly selectVisibleInOrder: Database.Statement<[string, number], MessageRow>;
   readonly selectInFlightGroups: Database.Statement<[string, number], { group_id: string }>;
-  readonly selectByMessageId: Database.Statement<[string], MessageRow>;
+  readonly selectBySeq: Database.Statement<[number], MessageRow>;
   readonly selectNextVisibleAt: Database.Statement<[string, number], { next: number | null }>;
   readonly markReceived: Database.Statement<[string, number, number, number]>;
   readonly moveToDeadLetterQueue: Database.Statement<[string, string, number, number]>;
@@ -112,7 +113,7 @@ export class QueueDatabase {
     this.selectVisible = db.prepare('SELECT * FROM messages WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT ?');
     this.selectVisibleInOrder = db.prepare('SELECT * FROM messages WHERE queue = ? AND visible_at <= ? ORDER BY seq');
     this.selectInFlightGroups = db.prepare('SELECT DISTINCT group_id FROM messages WHERE queue = ? AND visible_at > ? AND receive_count > 0');
-    this.selectByMessageId = db.prepare('SELECT * FROM messages WHERE message_id = ?');
+    this.selectBySeq = db.prepare('SELECT * FROM messages WHERE seq = ?');
     this.selectNextVisibleAt = db.prepare('SELECT MIN(visible_at) AS next FROM messages WHERE queue = ? AND visible_at > ?');
     this.markReceived = db.prepare(`
       UPDATE messages SET receipt_token = ?, visible_at = ?, receive_count = receive_count + 1,

@@ -193,8 +193,8 @@ export class QueueEngine {
     const queue = this.#queue(queueName);
     const handle = decodeReceiptHandle(queue.name, receiptHandle);
 
-    const row = this.#db.selectByMessageId.get(handle.messageId);
-    if (row === undefined || row.queue !== queue.name || row.receipt_token !== handle.token) return;
+    const row = this.#db.selectBySeq.get(handle.seq);
+    if (row === undefined || row.message_id !== handle.messageId || row.queue !== queue.name || row.receipt_token !== handle.token) return;
     this.#db.deleteMessage.run(row.seq);
     // A delete frees the message's group on a FIFO queue.
     if (queue.model.fifo) queue.arrivals.notify();
@@ -223,8 +223,8 @@ export class QueueEngine {
     const handle = decodeReceiptHandle(queue.name, receiptHandle);
     checkVisibilityTimeout(visibilityTimeout);
 
-    const row = this.#db.selectByMessageId.get(handle.messageId);
-    if (row === undefined || row.queue !== queue.name || row.receipt_token !== handle.token) {
+    const row = this.#db.selectBySeq.get(handle.seq);
+    if (row === undefined || row.message_id !== handle.messageId || row.queue !== queue.name || row.receipt_token !== handle.token) {
       throw invalidParameter('ReceiptHandle', receiptHandle, 'Message does not exist or is not available for visibility timeout change.');
     }
     const now = this.#now();

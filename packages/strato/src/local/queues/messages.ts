@@ -63,7 +63,7 @@ export function toReceivedMessage(row: MessageRow, received: { token: string; no
 
   return {
     messageId: row.message_id,
-    receiptHandle: encodeReceiptHandle({ queue: row.queue, messageId: row.message_id, token: received.token }),
+    receiptHandle: encodeReceiptHandle({ queue: row.queue, seq: row.seq, messageId: row.message_id, token: received.token }),
     body: row.body,
     md5OfBody: row.md5_of_body,
     md5OfMessageAttributes: row.md5_of_message_attributes ?? undefined,

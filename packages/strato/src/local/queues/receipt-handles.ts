@@ -7,6 +7,8 @@ import { receiptHandleIsInvalid } from './errors.ts';
 
 export interface ReceiptHandleParts {
   readonly queue: string;
+  /** Row id of the message, which finds it without an index on message ids. */
+  readonly seq: number;
   readonly messageId: string;
   readonly token: string;
 }
@@ -14,7 +16,7 @@ export interface ReceiptHandleParts {
 const SEPARATOR = '\n';
 
 export function encodeReceiptHandle(parts: ReceiptHandleParts): string {
-  return Buffer.from([parts.queue, parts.messageId, parts.token].join(SEPARATOR), 'utf8').toString('base64');
+  return Buffer.from([parts.queue, parts.seq, parts.messageId, parts.token].join(SEPARATOR), 'utf8').toString('base64');
 }
 
 /** Returns the parts of a handle issued for this queue, or throws ReceiptHandleIsInvalid. */
@@ -22,6 +24,7 @@ export function decodeReceiptHandle(queue: string, receiptHandle: unknown): Rece
   if (typeof receiptHandle !== 'string' || receiptHandle.length === 0) throw receiptHandleIsInvalid(String(receiptHandle));
 
   const fields = Buffer.from(receiptHandle, 'base64').toString('utf8').split(SEPARATOR);
-  if (fields.length !== 3 || fields[0] !== queue || !fields[1] || !fields[2]) throw receiptHandleIsInvalid(receiptHandle);
-  return { queue, messageId: fields[1], token: fields[2] };
+  const seq = Number(fields[1]);
+  if (fields.length !== 4 || fields[0] !== queue || !Number.isSafeInteger(seq) || !fields[2] || !fields[3]) throw receiptHandleIsInvalid(receiptHandle);
+  return { queue, seq, messageId: fields[2], token: fields[3] };
 }
