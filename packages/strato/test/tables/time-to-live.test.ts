@@ -111,6 +111,9 @@ test('sweep timer deletes expired items', async (t) => {
   });
 
   store.put(SESSIONS, { item: { id: 'gone', expiresAt: Date.now() / 1000 - 1 } });
+  // The sweep timer is unref'd, so this timer keeps the test process alive until the sweep runs.
+  const keepAlive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(keepAlive));
 
   assert.deepEqual((await removed).key, { id: 'gone' });
   assert.equal(store.get(SESSIONS, { id: 'gone' }), undefined);
