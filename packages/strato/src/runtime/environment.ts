@@ -6,9 +6,8 @@
  * own environment.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import type { FunctionModel } from '../model/index.ts';
 import { debug } from '../observe/logger.ts';
@@ -18,10 +17,13 @@ import { outOfMemory, runtimeExited, timedOut } from './errors.ts';
 import { timeoutLine } from './log-lines.ts';
 import type { MainToWorker, WorkerToMain } from './protocol.ts';
 import type { FunctionError } from './types.ts';
+import type { BootedWorker } from './worker-factory.ts';
 
 export interface EnvironmentOptions {
   readonly fn: FunctionModel;
-  readonly bootstrapFile: string;
+  readonly booted: BootedWorker;
+  /** Folder of the bootstrap, the local counterpart of `/var/runtime`. */
+  readonly runtimeDir: string;
   readonly bundleFile: string;
   readonly handlerName: string;
   readonly tempDir: string;
@@ -66,7 +68,8 @@ export class ExecutionEnvironment {
 
   private readonly options: EnvironmentOptions;
   private readonly worker: Worker;
-  private readonly createdAt = performance.now();
+  /** When the cold start began, for the init duration. */
+  private readonly createdAt: number;
   private maxMemoryUsedMB = 0;
   private outOfMemory = false;
   private exited = false;
@@ -77,17 +80,8 @@ export class ExecutionEnvironment {
     this.options = options;
     this.tempDir = options.tempDir;
     this.logStreamName = newLogStreamName();
-    this.worker = new Worker(options.bootstrapFile, {
-      // The environment variables are sent with the init message; an empty
-      // object here keeps the host's variables out of the worker.
-      env: {},
-      // Workers inherit the parent's flags, such as a TypeScript loader that
-      // would slow every start; the bootstrap is plain JavaScript.
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: options.fn.memoryMB },
-    });
+    this.worker = options.booted.worker;
+    this.createdAt = options.booted.startedAt;
     this.worker.on('message', (message: WorkerToMain) => this.receive(message));
     this.worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
@@ -95,6 +89,7 @@ export class ExecutionEnvironment {
     this.worker.on('exit', (code) => this.ended(code));
     forwardLines(this.worker.stdout, options.log);
     forwardLines(this.worker.stderr, options.log);
+    this.post({ type: 'init', ...this.initMessage() });
   }
 
   /** Waits until the handler module is loaded. Resolves with the init error when it failed; the environment has then ended. */
@@ -139,13 +134,9 @@ export class ExecutionEnvironment {
           ended: message.exiting ? 'error' : undefined,
         });
         break;
-      case 'booted':
-        trace('%s: worker booted after %s ms', this.options.fn.id, (performance.now() - this.createdAt).toFixed(1));
-        this.post({ type: 'init', ...this.initMessage() });
-        break;
       case 'ready':
         this.initDurationMs = performance.now() - this.createdAt;
-        trace('%s: handler loaded after %s ms', this.options.fn.id, this.initDurationMs.toFixed(1));
+        trace('%s: handler loaded %s ms after the cold start began', this.options.fn.id, this.initDurationMs.toFixed(1));
         this.state = 'idle';
         this.settleStart(undefined);
         break;
@@ -166,7 +157,7 @@ export class ExecutionEnvironment {
       logStreamName: this.logStreamName,
       handlerName: this.options.handlerName,
       taskRoot: taskRootOf(this.options.bundleFile),
-      runtimeDir: path.dirname(this.options.bootstrapFile),
+      runtimeDir: this.options.runtimeDir,
       tempDir: this.tempDir,
     });
     return {

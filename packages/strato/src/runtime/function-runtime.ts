@@ -11,6 +11,7 @@ import type { ResourceRouter } from './channel.ts';
 import { ConcurrencyLimit } from './concurrency.ts';
 import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, requestTooLarge, responseTooLarge } from './errors.ts';
 import { FunctionPool } from './pool.ts';
+import { WorkerFactory } from './worker-factory.ts';
 import { ServiceError, type InvokeOptions, type InvokeResult, type Invoker } from './types.ts';
 
 export interface FunctionRuntimeOptions {
@@ -41,6 +42,12 @@ export interface FunctionRuntimeOptions {
    * @default 300000
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * Keeps a booted worker ready for each memory size in use, so that a new
+   * environment only loads its function.
+   * @default true
+   */
+  readonly spareWorkers?: boolean;
 }
 
 export const RUNTIME_DEFAULTS = Object.freeze({
@@ -48,14 +55,16 @@ export const RUNTIME_DEFAULTS = Object.freeze({
   accountId: '000000000000',
   accountConcurrency: 1000,
   idleTimeoutMs: 5 * 60 * 1000,
+  spareWorkers: true,
 });
 
 export class FunctionRuntime implements Invoker {
   private readonly options: FunctionRuntimeOptions;
   private readonly settings: Required<Omit<FunctionRuntimeOptions, 'stateDir' | 'router' | 'onLog'>>;
+  private readonly runtimeDir: string;
+  private readonly workers: WorkerFactory;
   private readonly account: ConcurrencyLimit;
   private readonly pools = new Map<string, FunctionPool>();
-  private bootstrapFile: Promise<string> | undefined;
   private closed = false;
 
   constructor(options: FunctionRuntimeOptions) {
@@ -65,8 +74,14 @@ export class FunctionRuntime implements Invoker {
       accountId: options.accountId ?? RUNTIME_DEFAULTS.accountId,
       accountConcurrency: options.accountConcurrency ?? RUNTIME_DEFAULTS.accountConcurrency,
       idleTimeoutMs: options.idleTimeoutMs ?? RUNTIME_DEFAULTS.idleTimeoutMs,
+      spareWorkers: options.spareWorkers ?? RUNTIME_DEFAULTS.spareWorkers,
     };
     this.account = new ConcurrencyLimit(this.settings.accountConcurrency);
+    this.runtimeDir = path.join(options.stateDir, 'runtime');
+    this.workers = new WorkerFactory({
+      bootstrapFile: () => buildBootstrap(this.runtimeDir),
+      keepSpares: this.settings.spareWorkers,
+    });
   }
 
   async invoke(fn: FunctionModel, event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
@@ -99,6 +114,7 @@ export class FunctionRuntime implements Invoker {
     this.closed = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
     this.pools.clear();
+    await this.workers.close();
   }
 
   private poolFor(fn: FunctionModel): FunctionPool {
@@ -110,10 +126,10 @@ export class FunctionRuntime implements Invoker {
     }
 
     const { stateDir, router, onLog } = this.options;
-    this.bootstrapFile ??= buildBootstrap(path.join(stateDir, 'runtime'));
     const pool = new FunctionPool({
       fn,
-      bootstrapFile: this.bootstrapFile,
+      workers: this.workers,
+      runtimeDir: this.runtimeDir,
       buildDir: path.join(stateDir, 'build'),
       tempRoot: path.join(stateDir, 'tmp'),
       region: this.settings.region,

@@ -16,10 +16,13 @@ import { ExecutionEnvironment, type InvocationRecord } from './environment.ts';
 import { throttled } from './errors.ts';
 import { endLine, reportLine, startLine } from './log-lines.ts';
 import type { FunctionError } from './types.ts';
+import type { WorkerFactory } from './worker-factory.ts';
 
 export interface PoolOptions {
   readonly fn: FunctionModel;
-  readonly bootstrapFile: Promise<string>;
+  readonly workers: WorkerFactory;
+  /** Folder of the bootstrap, the local counterpart of `/var/runtime`. */
+  readonly runtimeDir: string;
   readonly buildDir: string;
   readonly tempRoot: string;
   readonly region: string;
@@ -161,12 +164,14 @@ export class FunctionPool {
       return { error: bundleError(error), initDurationMs: 0 };
     }
 
+    const [booted, tempDir] = await Promise.all([this.options.workers.take(this.fn.memoryMB), this.takeTempDir()]);
     const environment = new ExecutionEnvironment({
       fn: this.fn,
-      bootstrapFile: await this.options.bootstrapFile,
+      booted,
+      runtimeDir: this.options.runtimeDir,
       bundleFile: bundle.file,
       handlerName: `${path.basename(BUNDLE_FILE_NAME, '.mjs')}.${this.fn.handlerExport}`,
-      tempDir: await this.takeTempDir(),
+      tempDir,
       region: this.options.region,
       accountId: this.options.accountId,
       router: this.options.router,
@@ -177,6 +182,7 @@ export class FunctionPool {
     this.all.set(environment, pooled);
 
     const initError = await environment.start();
+    this.options.workers.replenish(this.fn.memoryMB);
     if (initError) return { error: initError, initDurationMs: environment.initDurationMs };
     environment.state = 'busy';
     return pooled;

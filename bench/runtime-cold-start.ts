@@ -1,0 +1,112 @@
+/**
+ * Execution environments: the time from a new environment to its first
+ * response (median and p90 over 20 cold starts), warm invocations per second
+ * through the runtime against calling the same handler in-process, and the
+ * memory an idle warm environment adds to the process.
+ *
+ * Run alone with `npx tsx bench/runtime-cold-start.ts`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+import { resolveApp, type FunctionModel } from '../packages/strato/src/model/index.ts';
+import { FunctionRuntime } from '../packages/strato/src/runtime/index.ts';
+import { handler } from './runtime-handler.ts';
+
+const COLD_STARTS = 20;
+const WARM_INVOCATIONS = 20_000;
+const CONCURRENT_CALLERS = 10;
+const IDLE_ENVIRONMENTS = 10;
+/** Target from the design: a new environment answers its first request in under 30 ms. */
+const COLD_START_TARGET_MS = 30;
+
+function benchFunction(): FunctionModel {
+  const app = resolveApp({ name: 'bench', services: { runtime: { functions: { small: { handler: 'runtime-handler.handler' } } } } }, import.meta.dirname);
+  return app.functions[0]!;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+async function measureColdStarts(runtime: FunctionRuntime, fn: FunctionModel): Promise<number[]> {
+  const firstResponse: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    // Reloading ends the warm environment, so the next request starts a new one.
+    // The pause lets the old worker's teardown finish, which is no part of a cold start.
+    await runtime.reload(fn.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const startedAt = performance.now();
+    await runtime.invoke(fn, { id: i });
+    firstResponse.push(performance.now() - startedAt);
+  }
+  return firstResponse.sort((a, b) => a - b);
+}
+
+async function invocationsPerSecond(call: () => Promise<unknown>, count: number, callers: number): Promise<number> {
+  const perCaller = Math.ceil(count / callers);
+  const startedAt = performance.now();
+  await Promise.all(Array.from({ length: callers }, async () => {
+    for (let i = 0; i < perCaller; i++) await call();
+  }));
+  return (perCaller * callers) / ((performance.now() - startedAt) / 1000);
+}
+
+async function idleEnvironmentMemoryMB(runtime: FunctionRuntime, fn: FunctionModel): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  await runtime.reload(fn.id);
+  gc?.();
+  const before = process.memoryUsage().rss;
+  await Promise.all(Array.from({ length: IDLE_ENVIRONMENTS }, () => runtime.invoke(fn, {}).then(() => new Promise((resolve) => setTimeout(resolve, 50)))));
+  await Promise.all(Array.from({ length: IDLE_ENVIRONMENTS }, () => runtime.invoke(fn, {})));
+  gc?.();
+  return (process.memoryUsage().rss - before) / IDLE_ENVIRONMENTS / (1024 * 1024);
+}
+
+export async function run(): Promise<string[]> {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'strato-bench-runtime-'));
+  const initLines: string[] = [];
+  const runtime = new FunctionRuntime({
+    stateDir,
+    onLog: (_id, line) => {
+      const init = /\tInit Duration: ([\d.]+) ms/.exec(line);
+      if (init) initLines.push(init[1]!);
+    },
+  });
+  const fn = benchFunction();
+
+  try {
+    await runtime.prepare(fn);
+    await runtime.invoke(fn, {});
+
+    const firstResponse = await measureColdStarts(runtime, fn);
+    const initDurations = initLines.slice(-COLD_STARTS).map(Number).sort((a, b) => a - b);
+
+    await runtime.reload(fn.id);
+    await runtime.invoke(fn, {});
+    const runtimeSequential = await invocationsPerSecond(() => runtime.invoke(fn, { id: 1 }), WARM_INVOCATIONS, 1);
+    const runtimeConcurrent = await invocationsPerSecond(() => runtime.invoke(fn, { id: 1 }), WARM_INVOCATIONS, CONCURRENT_CALLERS);
+    const direct = await invocationsPerSecond(() => handler({ id: 1 }), WARM_INVOCATIONS * 10, 1);
+    const memoryMB = await idleEnvironmentMemoryMB(runtime, fn);
+
+    const median = percentile(firstResponse, 0.5);
+    return [
+      'Execution environments (worker threads), small Node handler',
+      `  new environment to first response: median ${median.toFixed(1)} ms, p90 ${percentile(firstResponse, 0.9).toFixed(1)} ms over ${COLD_STARTS} cold starts (target under ${COLD_START_TARGET_MS} ms: ${median < COLD_START_TARGET_MS ? 'met' : 'missed'})`,
+      `  Init Duration reported: median ${percentile(initDurations, 0.5).toFixed(1)} ms`,
+      `  warm invocations, 1 caller: ${Math.round(runtimeSequential).toLocaleString('en-US')}/s; ${CONCURRENT_CALLERS} callers: ${Math.round(runtimeConcurrent).toLocaleString('en-US')}/s`,
+      `  same handler called in-process: ${Math.round(direct).toLocaleString('en-US')}/s; runtime / in-process: ${(runtimeSequential / direct * 100).toFixed(2)}% (1 caller), ${(runtimeConcurrent / direct * 100).toFixed(2)}% (${CONCURRENT_CALLERS} callers)`,
+      `  memory added per idle warm environment (process RSS over ${IDLE_ENVIRONMENTS}): ${memoryMB.toFixed(1)} MB (target under 15 MB)`,
+    ];
+  } finally {
+    await runtime.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  for (const line of await run()) process.stdout.write(line + '\n');
+}
