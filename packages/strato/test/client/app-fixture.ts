@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 
 import { BucketStore } from '../../src/local/buckets/index.ts';
 import { createResourceRouter, type Presigner } from '../../src/local/router/index.ts';
-import { createTableStore } from '../../src/local/tables/index.ts';
+import { createTableStore, type TableStore } from '../../src/local/tables/index.ts';
 import { resolveApp, type AppModel, type FunctionConfig } from '../../src/model/index.ts';
 import type { ResourceRouter } from '../../src/runtime/channel.ts';
 
@@ -45,6 +45,8 @@ export function fixtureApp(handlers: Partial<Record<'writer' | 'reader' | 'edito
 export interface LocalStores {
   readonly app: AppModel;
   readonly router: ResourceRouter;
+  readonly buckets: BucketStore;
+  readonly tables: TableStore;
   readonly stateDir: string;
 }
 
@@ -66,5 +68,5 @@ export function openLocalStores(t: TestContext, app: AppModel = fixtureApp()): L
     buckets.close();
     rmSync(stateDir, { recursive: true, force: true });
   });
-  return { app, router, stateDir };
+  return { app, router, buckets, tables, stateDir };
 }

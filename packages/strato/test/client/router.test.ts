@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { createResourceRouter } from '../../src/local/router/index.ts';
+import { createLogger } from '../../src/observe/logger.ts';
 import type { ResourceCall } from '../../src/runtime/channel.ts';
 import { openLocalStores } from './app-fixture.ts';
 
@@ -41,6 +43,18 @@ test('unlinked table gets AccessDeniedException', async (t) => {
       + 'dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/demo-photos-scores '
       + 'because no identity-based policy allows the dynamodb:PutItem action',
   );
+});
+
+test('denied call logs the fix', async (t) => {
+  const lines: string[] = [];
+  const { app, buckets, tables } = openLocalStores(t);
+  const router = createResourceRouter({ app, buckets, tables, logger: createLogger({ sink: (line) => lines.push(line) }) });
+
+  await rejectionOf(router.handle('photos.reader', call('table', 'demo-photos-scores', 'get', { key: { game: 'g', score: 1 } })));
+
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /Function "photos\.reader" called dynamodb:GetItem on table "demo-photos-scores"/);
+  assert.match(lines[0]!, /add the table to `links` of services\.photos\.functions\.reader/);
 });
 
 test('denied write leaves the table unchanged', async (t) => {

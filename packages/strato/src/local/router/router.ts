@@ -4,6 +4,7 @@
  * checks a Lambda function's role, and then runs the operation.
  */
 import type { AppModel, FunctionModel } from '../../model/index.ts';
+import { silentLogger, type Logger } from '../../observe/logger.ts';
 import type { ResourceCall, ResourceKindName, ResourceRouter } from '../../runtime/channel.ts';
 import type { TableStore } from '../tables/index.ts';
 import { createBucketHandler, type BucketBackend, type Presigner } from './bucket-handler.ts';
@@ -21,6 +22,8 @@ export interface ResourceRouterOptions {
   readonly handlers?: Partial<Record<ResourceKindName, KindHandler>>;
   /** Account and region that ARNs in error messages name. */
   readonly account?: LocalAccount;
+  /** Receives a warning with the fix for every denied call, since the error the handler gets has AWS's wording only. */
+  readonly logger?: Logger;
 }
 
 /** A calling function and the resources it may use, by `kind:physicalName`. */
@@ -37,6 +40,7 @@ export function createResourceRouter(options: ResourceRouterOptions): ResourceRo
     ...options.handlers,
   };
   const grants = grantsByFunction(options.app.functions, account);
+  const logger = options.logger ?? silentLogger;
 
   return {
     async handle(callerFunctionId: string, call: ResourceCall): Promise<unknown> {
@@ -54,6 +58,11 @@ export function createResourceRouter(options: ResourceRouterOptions): ResourceRo
 
       const request = { caller: grant.caller, resource: call.resource, input: call.input };
       if (!grant.linked.has(linkKey(call.kind, call.resource))) {
+        const fn = grant.caller.fn;
+        logger.warn(
+          'Function "%s" called %s on %s "%s", which it does not link, and got AccessDenied. If it should, add the %s to `links` of services.%s.functions.%s in strato.config.ts.',
+          fn.id, operation.action, call.kind, call.resource, call.kind, fn.service, fn.name,
+        );
         throw handler.accessDenied(grant.caller, operation.action, operation.resourceArn(request, account));
       }
 
