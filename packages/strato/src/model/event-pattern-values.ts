@@ -18,7 +18,7 @@ export type Leaf = string | number | boolean | null;
 /** A test on one leaf value of an event. */
 export type LeafTest = (value: Leaf) => boolean;
 
-/** Where the compiler reports a malformed part of a pattern. */
+/** The compiler's receiver of problems: malformed parts of a pattern. */
 export interface PatternContext {
   /** Records a problem and returns `undefined`, so a compile step can end with `return context.problem(...)`. */
   problem(path: string, reason: string): undefined;
@@ -256,7 +256,7 @@ function compileCidr(operand: unknown, path: string, context: PatternContext): L
  * `anything-but` takes a string, a number, a list of strings or of numbers,
  * or one of `prefix`, `suffix`, `equals-ignore-case` and `wildcard`. It
  * matches every leaf value that the excluded form would not match, numbers,
- * booleans and null included, as event-ruler's `AnythingBut` does; a field
+ * booleans and null included, as event-ruler's `AnythingBut` does. A field
  * without a value does not match.
  */
 function compileAnythingBut(operand: unknown, path: string, context: PatternContext): LeafTest | undefined {

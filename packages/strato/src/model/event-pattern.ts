@@ -3,10 +3,10 @@
  * in an `InvalidEventPatternException`, and compilation, once per rule, into
  * a matcher function that the bus calls for every event.
  *
- * A pattern is an object whose fields mirror the event. A field holds either
- * a nested object or an array of values and match expressions; the field
- * matches when any value matches. All fields must match, and `$or` lists
- * alternative sets of fields.
+ * A pattern is an object whose fields mirror the event. A field contains
+ * either a nested object or an array of values and match expressions, and
+ * the field matches when any value matches. All fields must match, and
+ * `$or` lists alternative sets of fields.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/content-filtering-with-event-patterns.html
  */
@@ -120,9 +120,9 @@ function compileOr(value: unknown, path: string, context: PatternContext): Objec
 }
 
 /**
- * A nested pattern matches an object of the event. When the event has an
- * array there, some one element must match the whole nested pattern, so
- * fields matched together come from the same element.
+ * Matches a nested pattern against an object of the event. When the event
+ * has an array there, some one element must match the whole nested pattern,
+ * so fields matched together come from the same element.
  */
 function matchesNested(nested: ObjectTest, value: unknown): boolean {
   if (Array.isArray(value) && value.length > 0) return value.some((element) => matchesNested(nested, element));
@@ -130,9 +130,9 @@ function matchesNested(nested: ObjectTest, value: unknown): boolean {
 }
 
 /**
- * A field matches when any of its leaf values passes any test. An array in
- * the event counts as its elements. `exists` works on leaf values only: a
- * field that holds an object has no leaf value, so `{ "exists": false }`
+ * Matches a field: any of its leaf values passes any test. An array in the
+ * event counts as its elements. `exists` works on leaf values only, so a
+ * field that contains an object has no leaf value and `{ "exists": false }`
  * matches it.
  */
 function matchesField(field: FieldCondition, value: unknown): boolean {

@@ -27,7 +27,7 @@ export class ScheduleExpressionError extends Error {
   }
 }
 
-/** Which days of a month the day fields select. */
+/** The rule of the two day fields: the days of a month that they select. */
 type DayRule =
   | { readonly kind: 'days-of-month'; readonly days: ReadonlySet<number> }
   | { readonly kind: 'last-day-of-month' }
@@ -210,7 +210,7 @@ function dayMatches(rule: DayRule, year: number, month: number, day: number): bo
   }
 }
 
-/** The weekday (Monday to Friday) nearest to `day`, without leaving the month, as `W` selects it. */
+/** Returns the weekday (Monday to Friday) nearest to `day` without leaving the month, as `W` selects it. */
 function nearestWeekday(year: number, month: number, day: number, daysInMonth: number): number {
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   if (weekday === 6) return day === 1 ? 3 : day - 1; // Saturday: Friday before, or Monday the 3rd.

@@ -3,7 +3,7 @@
  * Lambda's rules for stream sources. Records arrive in order, in batches of
  * up to `batchSize` gathered for up to `maxBatchingWindow` seconds. The
  * checkpoint moves after a successful batch. A failing batch is retried, and
- * bisected when asked, until it succeeds or runs out of retries or age; then
+ * bisected when asked, until it succeeds or runs out of retries or age. Then
  * it is reported to the on-failure destination and skipped.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html

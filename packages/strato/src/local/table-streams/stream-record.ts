@@ -47,7 +47,7 @@ export function buildStreamRecord(change: ItemChange, context: RecordContext): D
 
   return {
     eventID: randomBytes(16).toString('hex'),
-    eventName: change.oldItem === undefined ? 'INSERT' : change.newItem === undefined ? 'REMOVE' : 'MODIFY',
+    eventName: eventNameOf(change),
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: context.region,
@@ -66,6 +66,12 @@ export function buildStreamRecord(change: ItemChange, context: RecordContext): D
     // Deletions by Time to Live name the DynamoDB service as the one who deleted.
     ...(change.byTimeToLive && { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } }),
   } as DynamoDBRecord;
+}
+
+function eventNameOf(change: ItemChange): 'INSERT' | 'MODIFY' | 'REMOVE' {
+  if (change.oldItem === undefined) return 'INSERT';
+  if (change.newItem === undefined) return 'REMOVE';
+  return 'MODIFY';
 }
 
 /** Turns an item into typed AttributeValues: numbers as `N` strings, null as `NULL`, lists as `L`, maps as `M`. */
