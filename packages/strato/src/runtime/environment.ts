@@ -92,10 +92,25 @@ export class ExecutionEnvironment {
     this.post({ type: 'init', ...this.initMessage() });
   }
 
-  /** Waits until the handler module is loaded. Resolves with the init error when it failed; the environment has then ended. */
-  start(): Promise<FunctionError | undefined> {
+  /**
+   * Waits until the handler module is loaded, for the request that caused
+   * the cold start. Resolves with the init error when it failed; the
+   * environment has then ended. The init phase counts against that
+   * request's timeout, as on Lambda when init runs in the invoke phase.
+   */
+  start(requestId: string): Promise<FunctionError | undefined> {
+    const { timeoutSeconds } = this.options.fn;
+    const timer = setTimeout(() => {
+      this.options.log(timeoutLine(requestId, timeoutSeconds));
+      this.settleStart(timedOut(requestId, timeoutSeconds));
+      void this.terminate();
+    }, timeoutSeconds * 1000);
+
     return new Promise((resolve) => {
-      this.startSettled = resolve;
+      this.startSettled = (error) => {
+        clearTimeout(timer);
+        resolve(error);
+      };
     });
   }
 

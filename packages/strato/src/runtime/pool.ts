@@ -73,7 +73,7 @@ export class FunctionPool {
     }
 
     try {
-      const taken = this.takeIdle() ?? (await this.startEnvironment());
+      const taken = this.takeIdle() ?? (await this.startEnvironment(requestId));
       if ('error' in taken) return this.reportInitFailure(requestId, taken);
       return await this.runOn(taken, requestId, eventJson);
     } finally {
@@ -154,7 +154,7 @@ export class FunctionPool {
     void this.discard(pooled);
   }
 
-  private async startEnvironment(): Promise<PooledEnvironment | { error: FunctionError; initDurationMs: number }> {
+  private async startEnvironment(requestId: string): Promise<PooledEnvironment | { error: FunctionError; initDurationMs: number }> {
     const generation = this.generation;
     let bundle: FunctionBundle;
     try {
@@ -181,7 +181,7 @@ export class FunctionPool {
     const pooled: PooledEnvironment = { environment, generation, discarded: false, tempDirKept: false };
     this.all.set(environment, pooled);
 
-    const initError = await environment.start();
+    const initError = await environment.start(requestId);
     this.options.workers.replenish(this.fn.memoryMB);
     if (initError) return { error: initError, initDurationMs: environment.initDurationMs };
     environment.state = 'busy';

@@ -136,3 +136,35 @@ test('missing handler export is Runtime.HandlerNotFound', async () => {
 
   assert.deepEqual(!result.ok && result.error, { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothing is undefined or not exported', trace: [] });
 });
+
+test('init that never ends times out', async () => {
+  const fn = fixtureFunction('slow-init', { handler: 'slow-init.handler', timeout: 1 });
+  const result = await harness.runtime.invoke(fn, {});
+
+  assert.deepEqual(!result.ok && result.error, {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds`,
+  });
+});
+
+test('environment that crashes while idle is replaced', async () => {
+  const fn = fixtureFunction('crashes-later', { handler: 'crashes-later.handler' });
+  assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, { crashLater: true })), { count: 1 });
+
+  // The runtime logs the exception, then the worker exits.
+  const crashLogged = () => harness.logsOf(fn).some((line) => line.includes('\tERROR\tUncaught Exception \t') && line.includes('late failure'));
+  for (let attempt = 0; attempt < 200 && !crashLogged(); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(crashLogged(), harness.logsOf(fn).join('\n'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, {})), { count: 1 });
+});
+
+test('unhandled rejection fails the invocation', async () => {
+  const fn = fixtureFunction('rejects-unhandled', { handler: 'crashes-later.handler' });
+  const result = await harness.runtime.invoke(fn, { rejectUnhandled: true });
+
+  assert.equal(!result.ok && result.error.errorType, 'Runtime.UnhandledPromiseRejection');
+  assert.equal(!result.ok && result.error.errorMessage, 'Error: nobody handles this');
+  assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, {})), { count: 1 });
+});
