@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { QueueMapping } from '../../src/local/mappings/index.ts';
 import { QueueEngine } from '../../src/local/queues/index.ts';
 import type { QueueModel } from '../../src/model/index.ts';
+import { ServiceError } from '../../src/runtime/types.ts';
 import { queueModel, queueWithDeadLetter, tempStateDir } from './helpers.ts';
 import { InProcessInvoker, testFunction, type TestHandler } from './in-process-invoker.ts';
 
@@ -144,4 +145,18 @@ test('fifo mapping keeps group order', async (t) => {
   assert.deepEqual(bodies, ['step 0', 'step 1', 'step 2', 'step 3', 'step 4', 'step 5']);
   const sample = JSON.parse(readFileSync(path.join(SAMPLES, 'sqs-fifo.json'), 'utf8'));
   assert.deepEqual(Object.keys(invoker.events[0].Records[0].attributes), Object.keys(sample.Records[0].attributes));
+});
+
+test('throttled batch is delivered later', async (t) => {
+  const { engine, invoker, mapping } = startMapping(t, [queueModel('work', { visibilityTimeoutSeconds: 1 })], (_event, call) => {
+    if (call === 1) throw new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
+  });
+  engine.sendMessage(QUEUE, { body: 'busy' });
+  mapping.start();
+  await invoker.calls(2);
+
+  assert.equal(mapping.stats().throttles, 1);
+  assert.equal(invoker.events[1].Records[0].body, 'busy');
+  // A throttled receive still counts, as on AWS, where throttles can send messages to the dead-letter queue.
+  assert.equal(invoker.events[1].Records[0].attributes.ApproximateReceiveCount, '2');
 });

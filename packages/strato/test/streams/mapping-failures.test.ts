@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { ServiceError } from '../../src/runtime/types.ts';
 import { STREAM, deliveredBodies, putAll, streamHarness } from './mapping-helpers.ts';
 
 const bodiesOf = (event: any): string[] => event.Records.map((r: any) => Buffer.from(r.kinesis.data, 'base64').toString());
@@ -150,4 +151,16 @@ test('iterator age shows how far behind the mapping is', async (t) => {
   assert.equal(stats!.invocations, 1);
   assert.equal(stats!.iteratorAgeMs, 0, 'caught up after the batch');
   assert.equal(stats!.checkpointSequenceNumber, invoker.events[0].Records[0].kinesis.sequenceNumber);
+});
+
+test('throttles use no retry attempts', async (t) => {
+  const { engine, invoker, failures, startMapping } = streamHarness(t, (_event, call) => {
+    if (call <= 2) throw new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
+  }, { consumer: { maxRetryAttempts: 0, onFailureQueueId: 'jobs.failed' } });
+  await putAll(engine, [['k', 'r0']]);
+  startMapping();
+  await invoker.calls(3);
+
+  assert.deepEqual(deliveredBodies(invoker), ['r0', 'r0', 'r0']);
+  assert.deepEqual(failures, []);
 });
