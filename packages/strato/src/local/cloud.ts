@@ -157,9 +157,9 @@ export class LocalCloud {
       // Bucket changes become S3 events, queued durably as asynchronous invocations.
       const notifier = new BucketNotifier({ buckets: app.buckets, queue: asyncInvoker, region: RUNTIME_DEFAULTS.region });
       const buckets = new BucketStore({ stateDir, buckets: app.buckets, listener: notifier });
-      const tables = createTableStore({ stateDir, tables: app.tables, changeListener: tableStreams.changeListener });
+      const tables = createTableStore({ stateDir, tables: app.tables, changeListener: tableStreams.changeListener, logger });
       const presigner = new Presigner({ stateDir, baseUrl: () => gateway?.url ?? 'http://127.0.0.1', region: RUNTIME_DEFAULTS.region });
-      routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: eventHandlers });
+      routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: eventHandlers, logger });
 
       // The user pool is served on the gateway's port under /_strato/cognito, and its authorizer guards routes with `auth`.
       // Imported only when used: the token libraries take a noticeable part of the start time.
@@ -228,7 +228,7 @@ export class LocalCloud {
     this.parts.scheduler.update(app.schedules);
     // NOTE: table stream consumers keep the settings they started with until a restart.
     // NOTE: queues, streams and their mappings keep the models they started with until a restart.
-    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: {
+    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, logger: this.logger, handlers: {
       bus: createBusHandler(this.parts.bus),
       function: functionInvokeHandler(this.parts.asyncInvoker, () => this.currentApp),
       queue: createQueueHandler(this.parts.queues),
