@@ -4,14 +4,23 @@
  */
 import { runCli } from './run-cli.ts';
 
-/** Settles on the first SIGINT or SIGTERM. A second signal while stopping exits at once. */
+/**
+ * A second signal within this many milliseconds of the first is a duplicate:
+ * on Ctrl-C under `npm start`, the terminal and npm can both send one.
+ */
+const DUPLICATE_SIGNAL_MS = 1000;
+
+/** Settles on the first SIGINT or SIGTERM. A later signal, while stopping, exits at once. */
 function waitForStopSignal(): Promise<string> {
   return new Promise((resolve) => {
-    let received = false;
+    let firstAt: number | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (received) process.exit(130);
-      received = true;
-      resolve(signal);
+      if (firstAt === undefined) {
+        firstAt = Date.now();
+        resolve(signal);
+      } else if (Date.now() - firstAt > DUPLICATE_SIGNAL_MS) {
+        process.exit(130);
+      }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
