@@ -1,8 +1,9 @@
 /**
- * Execution environments: the time from a new environment to its first
- * response (median and p90 over 20 cold starts), warm invocations per second
- * through the runtime against calling the same handler in-process, and the
- * memory an idle warm environment adds to the process.
+ * Execution environments. Measures the time from a new environment to its
+ * first response (median and p90 over 20 cold starts), and warm invocations
+ * per second through the runtime against calling the same handler
+ * in-process. Also measures the memory an idle warm environment adds to the
+ * process.
  *
  * Run alone with `npx tsx bench/runtime-cold-start.ts`.
  */
@@ -20,7 +21,7 @@ const COLD_STARTS = 20;
 const WARM_INVOCATIONS = 20_000;
 const CONCURRENT_CALLERS = 10;
 const IDLE_ENVIRONMENTS = 10;
-/** Target from the design: a new environment answers its first request in under 30 ms. */
+/** Target from the design: a new environment returns its first response in under 30 ms. */
 const COLD_START_TARGET_MS = 30;
 
 function benchFunction(): FunctionModel {

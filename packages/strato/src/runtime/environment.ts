@@ -42,7 +42,7 @@ export interface InvocationRecord {
   readonly outcome: InvocationOutcome;
   readonly durationMs: number;
   readonly maxMemoryUsedMB: number;
-  /** How the invocation ended the environment, if it did. */
+  /** Cause of the environment's end when the invocation ended it: a timeout or an error. */
   readonly ended?: 'timeout' | 'error';
 }
 

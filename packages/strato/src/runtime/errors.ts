@@ -15,7 +15,7 @@ export function requestTooLarge(): ServiceError {
   return new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, 413);
 }
 
-/** The answer to an invocation over the function's reserved concurrency or the account's limit. */
+/** The error for an invocation over the function's reserved concurrency or the account's limit. */
 export function throttled(): ServiceError {
   return new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
 }

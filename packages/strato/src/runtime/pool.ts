@@ -1,7 +1,7 @@
 /**
  * The execution environments of one function. A request takes the most
  * recently used idle environment, or starts a new one while the function's
- * concurrency allows; idle environments end after a while, as Lambda
+ * concurrency allows. Idle environments end after a while, as Lambda
  * reclaims them.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
  */
@@ -73,9 +73,9 @@ export class FunctionPool {
     }
 
     try {
-      const taken = this.takeIdle() ?? (await this.startEnvironment(requestId));
-      if ('error' in taken) return this.reportInitFailure(requestId, taken);
-      return await this.runOn(taken, requestId, eventJson);
+      const environment = this.takeIdle() ?? (await this.startEnvironment(requestId));
+      if ('error' in environment) return this.reportInitFailure(requestId, environment);
+      return await this.runOn(environment, requestId, eventJson);
     } finally {
       this.concurrency.release();
       account.release();

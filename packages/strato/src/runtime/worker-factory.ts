@@ -1,8 +1,8 @@
 /**
  * Starts the worker threads of execution environments. Booting a worker
- * (a new V8 isolate and Node.js instance) is most of a cold start, so the
- * factory keeps a booted spare for each memory size in use, and a new
- * environment takes it and loads its function at once. Lambda likewise
+ * (a new V8 isolate and Node.js instance) is most of a cold start. So the
+ * factory keeps a booted spare for each memory size in use, which a new
+ * environment takes to load its function at once. Lambda likewise
  * keeps sandboxes ready before a function's init phase begins.
  */
 import { performance } from 'node:perf_hooks';

@@ -26,7 +26,8 @@ test('context carries every Lambda field', async () => {
   assert.equal(context.logGroupName, '/aws/lambda/fx-handlers-echo');
   assert.match(String(context.logStreamName), /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
   assert.equal(context.callbackWaitsForEmptyEventLoop, true);
-  assert.ok(context.remainingMs > 9000 && context.remainingMs <= 10000, `remaining ${context.remainingMs} ms`);
+  assert.ok(context.remainingMs > 9000, `remaining ${context.remainingMs} ms`);
+  assert.ok(context.remainingMs <= 10000, `remaining ${context.remainingMs} ms`);
 });
 
 test('request id is reused when given', async () => {

@@ -34,7 +34,8 @@ test('runtime variables are Lambda\'s', async () => {
   assert.equal(env._HANDLER, 'index.handler');
   assert.equal(env.TZ, ':UTC');
   assert.equal(env.LANG, 'en_US.UTF-8');
-  assert.ok(env.LAMBDA_TASK_ROOT && env.LAMBDA_RUNTIME_DIR);
+  assert.ok(env.LAMBDA_TASK_ROOT);
+  assert.ok(env.LAMBDA_RUNTIME_DIR);
   assert.equal(env.AWS_ACCESS_KEY_ID, LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID);
   assert.equal(env.AWS_SECRET_ACCESS_KEY, LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY);
   assert.equal(env.AWS_SESSION_TOKEN, LOCAL_CREDENTIALS.AWS_SESSION_TOKEN);

@@ -15,7 +15,8 @@ test('invocation logs START, handler lines, END and REPORT', async () => {
   const start = lines.indexOf(`START RequestId: ${requestId} Version: $LATEST`);
   const end = lines.indexOf(`END RequestId: ${requestId}`);
 
-  assert.ok(start !== -1 && end > start, lines.join('\n'));
+  assert.notEqual(start, -1, lines.join('\n'));
+  assert.ok(end > start, lines.join('\n'));
   const during = lines.slice(start + 1, end);
   assert.match(during[0]!, new RegExp(`^${ISO_TIME}\\t${requestId}\\tINFO\\thello Ada$`));
   assert.match(during[1]!, new RegExp(`^${ISO_TIME}\\t${requestId}\\tERROR\\tsomething went wrong$`));

@@ -14,7 +14,7 @@ function sample(name: string) {
   return JSON.parse(readFileSync(path.join(SAMPLES_DIR, name), 'utf8'));
 }
 
-/** An event whose JSON form takes exactly this many bytes. */
+/** Builds an event whose JSON form takes exactly this many bytes. */
 function eventOfBytes(bytes: number): { data: string } {
   const overhead = JSON.stringify({ data: '' }).length;
   return { data: 'x'.repeat(bytes - overhead) };

@@ -1,8 +1,8 @@
 /**
  * The bootstrap of a Node.js execution environment, run as a worker thread.
  * It loads the function's bundle once, then runs one invocation at a time,
- * as the Lambda runtime interface client does: the handler gets the parsed
- * event, a context and a callback, and either its returned promise or the
+ * as the Lambda runtime interface client does. The handler gets the parsed
+ * event, a context and a callback. Either its returned promise or the
  * callback settles the invocation.
  *
  * The local cloud compiles this file with esbuild once per run.
@@ -33,7 +33,7 @@ let handler: Handler;
 /** The invocation in progress, if any. */
 let current: { requestId: string; startedAt: number; settled: boolean } | undefined;
 
-/** Set while a callback-style invocation waits for the event loop to empty before it answers. */
+/** Set while a callback-style invocation waits for the event loop to empty before it responds. */
 let waitingForEmptyLoop: { result: unknown } | undefined;
 
 const channel = installChannel(port, updatePortRef);
@@ -50,7 +50,7 @@ process.on('unhandledRejection', (reason) => {
   const error = { ...toFunctionError(reason), errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: String(reason) };
   failAndExit('Unhandled Promise Rejection', reason, error, EXIT_UNHANDLED_REJECTION);
 });
-process.on('beforeExit', answerAfterEmptyLoop);
+process.on('beforeExit', respondAfterEmptyLoop);
 send({ type: 'booted' });
 
 async function init(message: EnvironmentInit): Promise<void> {
@@ -90,14 +90,14 @@ function invoke(requestId: string, eventJson: string, deadline: number): void {
     returned.then(succeed, fail);
     return;
   }
-  // A callback handler answers when it calls back; with callbackWaitsForEmptyEventLoop
-  // (the default) only once the event loop is empty, so `beforeExit` answers.
+  // A callback handler responds when it calls back. With callbackWaitsForEmptyEventLoop
+  // (the default) the response waits until the event loop is empty, so `beforeExit` sends it.
   waitingForEmptyLoop ??= { result: undefined };
   updatePortRef();
 
   function succeed(result: unknown): void {
     if (!context.callbackWaitsForEmptyEventLoop || isPromiseLike(returned)) {
-      answer(requestId, serializeResult(result));
+      respond(requestId, serializeResult(result));
       return;
     }
     waitingForEmptyLoop = { result };
@@ -106,7 +106,7 @@ function invoke(requestId: string, eventJson: string, deadline: number): void {
 
   function fail(error: unknown): void {
     console.error('Invoke Error', formatErrorForLog(error));
-    answer(requestId, { ok: false, error: toFunctionError(error) });
+    respond(requestId, { ok: false, error: toFunctionError(error) });
   }
 }
 
@@ -118,7 +118,7 @@ function serializeResult(result: unknown): { ok: true; payload: string } | { ok:
   }
 }
 
-function answer(requestId: string, outcome: { ok: true; payload: string } | { ok: false; error: FunctionError }, exiting?: boolean): void {
+function respond(requestId: string, outcome: { ok: true; payload: string } | { ok: false; error: FunctionError }, exiting?: boolean): void {
   if (!current || current.requestId !== requestId || current.settled) return;
   current.settled = true;
   waitingForEmptyLoop = undefined;
@@ -129,15 +129,15 @@ function answer(requestId: string, outcome: { ok: true; payload: string } | { ok
   current = undefined;
 }
 
-function answerAfterEmptyLoop(): void {
+function respondAfterEmptyLoop(): void {
   if (!current || !waitingForEmptyLoop) return;
-  answer(current.requestId, serializeResult(waitingForEmptyLoop.result));
+  respond(current.requestId, serializeResult(waitingForEmptyLoop.result));
 }
 
 /**
- * The port keeps the worker alive, except while an invocation waits for the
- * event loop to empty: then only the handler's own work counts, and pending
- * resource calls, whose replies arrive on the port.
+ * Lets the port keep the worker alive, except while an invocation waits for
+ * the event loop to empty. Then only the handler's own work counts, and the
+ * pending resource calls, whose replies arrive on the port.
  */
 function updatePortRef(): void {
   if (waitingForEmptyLoop && channel.pendingCount === 0) port.unref();
@@ -146,7 +146,7 @@ function updatePortRef(): void {
 
 function failAndExit(label: string, thrown: unknown, error: FunctionError, exitCode: number): void {
   console.error(label, formatErrorForLog(thrown));
-  if (current) answer(current.requestId, { ok: false, error }, true);
+  if (current) respond(current.requestId, { ok: false, error }, true);
   process.exit(exitCode);
 }
 
