@@ -73,3 +73,18 @@ test('successful job sends its record through the bus', async () => {
   assert.equal(event.detail.requestContext.condition, 'Success');
   assert.deepEqual(event.detail.responsePayload, { day: '2026-07-02', samples: 1440 });
 });
+
+test('failed job sends its record to a queue', async () => {
+  const { requestId } = await cloud.parts.asyncInvoker.enqueue('jobs.export', { day: '2026-07-03', fail: true });
+
+  // Long polling waits for the record, sent once the job's only attempt fails.
+  const queueName = cloud.app.queues.find((queue) => queue.name === 'failures')!.physicalName;
+  const [message] = await cloud.parts.queues.receiveMessage(queueName, { waitTimeSeconds: 20 });
+  const record = JSON.parse(message!.body) as DestinationRecord;
+
+  // To SQS the record is the message body (Lambda Developer Guide, Capturing records of asynchronous invocations).
+  assert.equal(record.requestContext.requestId, requestId);
+  assert.equal(record.requestContext.condition, 'RetriesExhausted');
+  assert.equal(record.requestContext.approximateInvokeCount, 1);
+  assert.deepEqual(record.requestPayload, { day: '2026-07-03', fail: true });
+});
