@@ -55,7 +55,8 @@ export class TableStreamConsumer {
   constructor(
     private readonly table: string,
     private readonly streamArn: string,
-    private readonly mapping: StreamConsumerModel,
+    /** The mapping's settings, as the model resolved them. */
+    readonly mapping: StreamConsumerModel,
     private readonly context: ConsumerContext,
   ) {
     this.id = `${table}->${mapping.functionId}`;

@@ -5,9 +5,11 @@
  * the write's transaction is open, so it commits or rolls back with the
  * write, and each consumer function reads the records in order.
  */
+import { isDeepStrictEqual } from 'node:util';
+
 import type Database from 'better-sqlite3';
 
-import type { AppModel, FunctionModel, TableModel } from '../../model/index.ts';
+import type { AppModel, FunctionModel, StreamConsumerModel, TableModel } from '../../model/index.ts';
 import { silentLogger, type Logger } from '../../observe/logger.ts';
 import type { Invoker } from '../../runtime/types.ts';
 import type { ItemChange, ItemChangeListener } from '../tables/index.ts';
@@ -53,7 +55,10 @@ const TRIM_EVERY = 1000;
  */
 export class TableStreams {
   private db: StreamDb | undefined;
-  private readonly tables = new Map<string, StreamedTable>();
+  private context: ConsumerContext | undefined;
+  private app: AppModel;
+  private functions = new Map<string, FunctionModel>();
+  private tables = new Map<string, StreamedTable>();
   private readonly region: string;
   private readonly accountId: string;
   private appendsSinceTrim = 0;
@@ -62,6 +67,7 @@ export class TableStreams {
   constructor(private readonly options: TableStreamsOptions) {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
+    this.app = options.app;
   }
 
   /** Creates the listener the table store calls inside each write's transaction, and starts the consumers. */
@@ -70,7 +76,8 @@ export class TableStreams {
     const db = new StreamDb(connection);
     this.db = db;
     db.trim(Date.now() - STREAM_RETENTION_MS);
-    this.startConsumers(db);
+    this.context = this.consumerContext(db);
+    this.tables = this.buildTables(db, this.context, new Map());
 
     return {
       wants: (table) => this.tables.has(table),
@@ -88,18 +95,43 @@ export class TableStreams {
     return [...this.tables.values()].flatMap((table) => table.consumers.map((consumer) => ({ consumerId: consumer.id, ageMs: consumer.iteratorAgeMs(now) })));
   }
 
+  /**
+   * Uses the tables and consumers of a reloaded model. Consumers whose
+   * settings did not change keep running; the others stop after their batch
+   * in flight and start again from their checkpoint with the new settings.
+   */
+  async update(app: AppModel): Promise<void> {
+    this.app = app;
+    this.functions = new Map(app.functions.map((fn) => [fn.id, fn]));
+    if (!this.db || !this.context) return;
+
+    const previous = this.tables;
+    const kept = new Set<TableStreamConsumer>();
+    for (const table of app.tables) {
+      const running = previous.get(table.physicalName)?.consumers ?? [];
+      for (const mapping of table.stream?.consumers ?? []) {
+        const same = running.find((consumer) => isDeepStrictEqual(consumer.mapping, mapping));
+        if (same) kept.add(same);
+      }
+    }
+    const stopped = [...previous.values()].flatMap((table) => table.consumers).filter((consumer) => !kept.has(consumer));
+    await Promise.all(stopped.map((consumer) => consumer.close()));
+
+    this.tables = this.buildTables(this.db, this.context, new Map([...kept].map((consumer) => [consumer, consumer.mapping])));
+  }
+
   /** Stops every consumer after its batch in flight. The table store closes the database. */
   async close(): Promise<void> {
     await Promise.all([...this.tables.values()].flatMap((table) => table.consumers.map((consumer) => consumer.close())));
   }
 
-  private startConsumers(db: StreamDb): void {
+  private consumerContext(db: StreamDb): ConsumerContext {
     const { options } = this;
-    const functions = new Map<string, FunctionModel>(options.app.functions.map((fn) => [fn.id, fn]));
-    const context: ConsumerContext = {
+    this.functions = new Map(this.app.functions.map((fn) => [fn.id, fn]));
+    return {
       db,
       invoker: options.invoker,
-      getFunction: (id) => functions.get(id),
+      getFunction: (id) => this.functions.get(id),
       sendToQueue: options.sendToQueue,
       logger: options.logger ?? silentLogger,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
@@ -108,13 +140,26 @@ export class TableStreams {
       accountId: this.accountId,
       onBatch: options.onBatch,
     };
+  }
 
-    for (const table of options.app.tables) {
+  /** Builds the streamed tables of the current model, reusing the running consumers given with their settings. */
+  private buildTables(db: StreamDb, context: ConsumerContext, running: ReadonlyMap<TableStreamConsumer, StreamConsumerModel>): Map<string, StreamedTable> {
+    const tables = new Map<string, StreamedTable>();
+    const available = new Set(running.keys());
+    for (const table of this.app.tables) {
       if (!table.stream) continue;
       const streamArn = this.streamArn(db, table);
-      const consumers = table.stream.consumers.map((mapping) => new TableStreamConsumer(table.physicalName, streamArn, mapping, context));
-      this.tables.set(table.physicalName, { viewType: table.stream.viewType, streamArn, consumers });
+      const consumers = table.stream.consumers.map((mapping) => {
+        const reused = [...available].find((consumer) => consumer.id === `${table.physicalName}->${mapping.functionId}` && isDeepStrictEqual(running.get(consumer), mapping));
+        if (reused) {
+          available.delete(reused);
+          return reused;
+        }
+        return new TableStreamConsumer(table.physicalName, streamArn, mapping, context);
+      });
+      tables.set(table.physicalName, { viewType: table.stream.viewType, streamArn, consumers });
     }
+    return tables;
   }
 
   private append(db: StreamDb, change: ItemChange): void {
