@@ -226,7 +226,8 @@ export class LocalCloud {
     tables.setTables(app.tables);
     this.parts.bus.update(app);
     this.parts.scheduler.update(app.schedules);
-    // NOTE: table stream consumers keep the settings they started with until a restart.
+    // Consumers whose settings changed stop after their batch in flight, then start again from their checkpoints.
+    this.parts.tableStreams.update(app).catch((error: unknown) => this.logger.error('table streams could not take the new config: %s', error instanceof Error ? error.stack : error));
     // NOTE: queues, streams and their mappings keep the models they started with until a restart.
     this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, logger: this.logger, handlers: {
       bus: createBusHandler(this.parts.bus),
