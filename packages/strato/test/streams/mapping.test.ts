@@ -119,3 +119,14 @@ test('new mapping with LATEST keeps its start across a restart', async (t) => {
 
   assert.deepEqual(deliveredBodies(invoker), ['while stopped']);
 });
+
+test('batching window gathers a full batch', async (t) => {
+  const { engine, invoker, startMapping } = streamHarness(t, () => undefined, { consumer: { batchSize: 5, maxBatchingWindow: 5 } });
+  startMapping();
+  await putAll(engine, [['k', 'r0']]);
+  setTimeout(() => void putAll(engine, [['k', 'r1'], ['k', 'r2'], ['k', 'r3'], ['k', 'r4']]), 50);
+  await invoker.calls(1);
+
+  // The batch went out when it was full, before the 5-second window ended.
+  assert.deepEqual(deliveredBodies(invoker), ['r0', 'r1', 'r2', 'r3', 'r4']);
+});

@@ -95,18 +95,19 @@ export class ShardLane {
         continue;
       }
 
-      // Gather more records for up to the batching window when the batch is not full.
-      if (consumer.maxBatchingWindow > 0 && batch.records.length < consumer.batchSize) {
-        await sleep(consumer.maxBatchingWindow * 1000, signal);
-        if (signal.aborted) return;
+      // Gather more records until the batch is full or the batching window ends.
+      const windowEnds = Date.now() + consumer.maxBatchingWindow * 1000;
+      while (batch.records.length < consumer.batchSize && !batch.full && Date.now() < windowEnds && !signal.aborted) {
+        await this.#waitForRecords(windowEnds - Date.now());
         batch = this.#nextBatch();
       }
+      if (signal.aborted) return;
       await this.#process(batch.records, batch.scanEnd);
     }
   }
 
   /** Collects the lane's next records after the checkpoint, up to the batch size and the payload limit. */
-  #nextBatch(): { records: SourceRecord[]; scanEnd: number } {
+  #nextBatch(): { records: SourceRecord[]; scanEnd: number; full: boolean } {
     const { source, consumer } = this.#context;
     const records: SourceRecord[] = [];
     let scanEnd = this.#checkpoint;
@@ -116,7 +117,7 @@ export class ShardLane {
     for (;;) {
       const limit = this.#laneCount === 1 ? consumer.batchSize - records.length : SCAN_CHUNK;
       const chunk = source.read(this.#shardId, scanEnd, limit);
-      if (chunk.length === 0) return { records, scanEnd };
+      if (chunk.length === 0) return { records, scanEnd, full: false };
       const shardDrained = chunk.length < limit;
 
       for (const record of chunk) {
@@ -125,12 +126,12 @@ export class ShardLane {
           continue;
         }
         const full = records.length >= consumer.batchSize || (records.length > 0 && bytes + record.eventBytes > MAX_EVENT_BYTES);
-        if (full) return { records, scanEnd };
+        if (full) return { records, scanEnd, full: true };
         records.push(record);
         bytes += record.eventBytes;
         scanEnd = record.position;
       }
-      if (records.length >= consumer.batchSize || shardDrained) return { records, scanEnd };
+      if (records.length >= consumer.batchSize || shardDrained) return { records, scanEnd, full: records.length >= consumer.batchSize };
     }
   }
 
@@ -273,14 +274,17 @@ export class ShardLane {
     return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   }
 
-  #waitForRecords(): Promise<void> {
+  /** Resolves when the shard has new records, after `timeoutMs` when given, or on stop. */
+  #waitForRecords(timeoutMs?: number): Promise<void> {
     if (this.#newRecords || this.#context.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
+        clearTimeout(timer);
         this.#wake = undefined;
         this.#context.signal.removeEventListener('abort', done);
         resolve();
       };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(done, Math.max(0, timeoutMs));
       this.#wake = done;
       this.#context.signal.addEventListener('abort', done, { once: true });
     });

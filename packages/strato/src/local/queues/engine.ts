@@ -169,6 +169,8 @@ export class QueueEngine {
     const deadline = Date.now() + options.waitMs;
 
     for (;;) {
+      // A close during the wait ends the poll empty, as the messages stay for the next start.
+      if (this.#closed) return [];
       const messages = this.#db.transaction(() => this.#receiveNow(queue, options.max, visibilitySeconds));
       const remainingMs = deadline - Date.now();
       if (messages.length > 0 || remainingMs <= 0 || this.#closed || options.signal?.aborted) return messages;
