@@ -158,3 +158,24 @@ test('many events are all delivered', async (t) => {
   assert.equal(seen.size, 200);
   assert.equal(asyncInvoker.pendingCount(), 0);
 });
+
+test('redrive delivers failed events again', async (t) => {
+  let healthy = false;
+  const { asyncInvoker, invoker, log } = setUp(t, [functionModel('fixable', { maxRetryAttempts: 0 })], {
+    'jobs.fixable': () => {
+      if (!healthy) throw new Error('dependency down');
+      return 'ok';
+    },
+  });
+  const { requestId } = await asyncInvoker.enqueue('jobs.fixable', { n: 1 });
+  await log.waitFor((o) => o.type === 'failed');
+
+  healthy = true;
+  const moved = asyncInvoker.redriveFailed({ functionId: 'jobs.fixable' });
+  const outcome = await log.waitFor((o) => o.type === 'succeeded');
+
+  assert.equal(moved, 1);
+  assert.deepEqual(asyncInvoker.listFailed(), []);
+  assert.deepEqual(invoker.calls.map((c) => c.event), [{ n: 1 }, { n: 1 }]);
+  assert.notEqual(outcome.requestId, requestId);
+});

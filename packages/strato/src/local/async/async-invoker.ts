@@ -126,6 +126,18 @@ export class AsyncInvoker {
     return this.db.listFailed({ ...filter, limit: filter.limit ?? 1000 }).map(toFailedEvent);
   }
 
+  /**
+   * Queues failed events again, oldest first, as new events with new request
+   * ids and a fresh maximum age, and returns how many were queued. Lambda has no
+   * such call; it stands in for sending a dead-letter queue's messages back.
+   */
+  redriveFailed(filter: { functionId?: string; limit?: number } = {}): number {
+    if (this.closed) throw new ServiceError('ServiceException', 'The asynchronous invoker is closed; the local cloud is shutting down.', 500);
+    const moved = this.db.redrive({ ...filter, limit: filter.limit ?? 1000 }, Date.now(), randomUUID);
+    if (moved > 0) this.wake();
+    return moved;
+  }
+
   /** Returns the number of events waiting for delivery or a retry, in flight included. */
   pendingCount(): number {
     return this.db.pendingCount();

@@ -74,6 +74,7 @@ export class EventQueueDb {
   private readonly insertFailed: Database.Statement<[string, string, string, string, number, string, number, number]>;
   private readonly selectFailed: Database.Statement<[{ functionId: string | null; requestId: string | null; limit: number }], FailedRow>;
   private readonly countPending: Database.Statement<[], { count: number }>;
+  private readonly deleteFailed: Database.Statement<[number]>;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -93,6 +94,7 @@ export class EventQueueDb {
     this.insertFailed = this.db.prepare('INSERT INTO failed (functionId, requestId, payload, error, attempts, condition, enqueuedAt, failedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.selectFailed = this.db.prepare('SELECT * FROM failed WHERE (@functionId IS NULL OR functionId = @functionId) AND (@requestId IS NULL OR requestId = @requestId) ORDER BY id LIMIT @limit');
     this.countPending = this.db.prepare('SELECT COUNT(*) AS count FROM pending');
+    this.deleteFailed = this.db.prepare('DELETE FROM failed WHERE id = ?');
   }
 
   add(event: NewEvent): void {
@@ -136,6 +138,21 @@ export class EventQueueDb {
 
   listFailed(filter: { functionId?: string; requestId?: string; limit: number }): FailedRow[] {
     return this.selectFailed.all({ functionId: filter.functionId ?? null, requestId: filter.requestId ?? null, limit: filter.limit });
+  }
+
+  /**
+   * Moves failed events back to the pending table, due now, as new events
+   * (`newRequestId` gives each its id), in one transaction. Returns how many moved.
+   */
+  redrive(filter: { functionId?: string; limit: number }, now: number, newRequestId: () => string): number {
+    return this.db.transaction(() => {
+      const rows = this.listFailed(filter);
+      for (const row of rows) {
+        this.deleteFailed.run(row.id);
+        this.add({ functionId: row.functionId, requestId: newRequestId(), payload: row.payload, enqueuedAt: now, dueAt: now });
+      }
+      return rows.length;
+    })();
   }
 
   pendingCount(): number {
