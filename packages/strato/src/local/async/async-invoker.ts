@@ -129,7 +129,7 @@ export class AsyncInvoker {
   /**
    * Queues failed events again, oldest first, as new events with new request
    * ids and a fresh maximum age, and returns how many were queued. Lambda has no
-   * such call; it stands in for sending a dead-letter queue's messages back.
+   * such call, so this replaces sending a dead-letter queue's messages back.
    */
   redriveFailed(filter: { functionId?: string; limit?: number } = {}): number {
     if (this.closed) throw new ServiceError('ServiceException', 'The asynchronous invoker is closed; the local cloud is shutting down.', 500);
