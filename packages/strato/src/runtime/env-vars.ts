@@ -47,6 +47,8 @@ export function lambdaEnvironment(input: EnvironmentVariablesInput): Record<stri
     LAMBDA_TASK_ROOT: input.taskRoot,
     LAMBDA_RUNTIME_DIR: input.runtimeDir,
     _HANDLER: input.handlerName,
+    // NOTE: a worker thread shares the process's time zone, so Date follows
+    // this variable only when the local cloud itself runs with TZ=UTC.
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
