@@ -233,6 +233,8 @@ export class QueueEngine {
     if (row.visible_at <= now) {
       throw new QueueError('MessageNotInflight', `The message "${row.message_id}" is not in flight: its visibility timeout has ended. Receive it again to get a new receipt handle.`);
     }
+    // NOTE: SQS also rejects a timeout that would keep the message hidden more
+    // than 12 hours after its receive; that limit is not checked here.
     this.#db.setVisibleAt.run(now + visibilityTimeout * 1000, row.seq);
     queue.arrivals.notify();
   }
@@ -303,7 +305,7 @@ export class QueueEngine {
     return { taskHandle: task.taskHandle };
   }
 
-  /** The move tasks started from this dead-letter queue, most recent first. */
+  /** Returns the move tasks started from this dead-letter queue, most recent first. */
   listMessageMoveTasks(sourceArn: string): MessageMoveTask[] {
     return this.#moveTasks.filter((task) => task.sourceArn === sourceArn).reverse();
   }

@@ -1,7 +1,7 @@
 /**
  * SQS's errors, with the names the AWS SDK v3 gives them, so a handler that
  * checks `error.name === 'QueueDoesNotExist'` works locally and on AWS. SQS
- * answers each of them with HTTP status 400.
+ * returns each of them with HTTP status 400.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html
  */
 
@@ -49,7 +49,7 @@ export function invalidParameter(parameter: string, value: unknown, reason: stri
   return new QueueError('InvalidParameterValue', `Value ${String(value)} for parameter ${parameter} is invalid. Reason: ${reason}`);
 }
 
-/** The receipt handle is not one this queue issued. */
+/** Returns the error for a receipt handle that this queue did not issue. */
 export function receiptHandleIsInvalid(receiptHandle: string): QueueError {
   return new QueueError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
 }

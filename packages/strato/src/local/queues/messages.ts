@@ -36,8 +36,8 @@ export function parseAttributes(json: string | null): MessageAttributes {
 }
 
 /**
- * The 20-digit sequence number of a FIFO message, formed from its arrival
- * order so that it grows with every message of the queue.
+ * Returns the 20-digit sequence number of a FIFO message, formed from its
+ * arrival order so that it grows with every message of the queue.
  */
 export function fifoSequenceNumber(seq: number): string {
   return (10n ** 19n + BigInt(seq)).toString();

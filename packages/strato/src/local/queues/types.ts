@@ -25,7 +25,7 @@ export interface SendMessageInput {
   readonly messageDeduplicationId?: string;
 }
 
-/** Who sends: the `SenderId` attribute of the message. */
+/** Identity of the sender, delivered as the message's `SenderId` attribute. */
 export interface SendContext {
   readonly senderId?: string;
   /** The X-Ray trace header, delivered as the `AWSTraceHeader` attribute. */

@@ -305,7 +305,7 @@ export class StreamEngine {
   }
 
   #shardFor(stream: StreamState, input: PutRecordInput): ShardState {
-    // One shard holds the whole hash key range, so only an explicit hash key needs checking.
+    // One shard covers the whole hash key range, so only an explicit hash key needs checking.
     if (stream.shards.length === 1) {
       if (input.explicitHashKey !== undefined) parseExplicitHashKey(input.explicitHashKey);
       return stream.shards[0]!;
