@@ -22,7 +22,14 @@ const BUCKET = 'demo-photos-originals';
 
 class CollectingQueue implements AsyncEventQueue {
   readonly events: S3Event[] = [];
+  /** Makes the next enqueue fail, as a queue whose disk is full would. */
+  failNext = false;
+
   async enqueue(_functionId: string, event: unknown): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
     this.events.push(event as S3Event);
   }
 }
@@ -356,4 +363,15 @@ test('conditional GET and HEAD', async (t) => {
     if (status === 412) assert.equal(await errorCode(get), 'PreconditionFailed');
     else await get.arrayBuffer();
   }
+});
+
+test('failure after the body is read gets InternalError', async (t) => {
+  const cloud = await startCloud(t);
+  const url = await cloud.presign({ method: 'PUT', key: 'late-failure.txt', expiresIn: 60 });
+  cloud.queue.failNext = true;
+
+  const response = await fetch(url, { method: 'PUT', body: Buffer.from('stored, but its event could not be queued') });
+
+  assert.equal(response.status, 500);
+  assert.equal(await errorCode(response), 'InternalError');
 });

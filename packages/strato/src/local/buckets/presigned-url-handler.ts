@@ -178,6 +178,14 @@ function answerPreflight(request: IncomingMessage, response: ServerResponse): vo
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, error: unknown, requestId: string, logger: Logger): void {
+  // A client that goes away mid-transfer leaves nobody to answer; the store has already discarded a partial upload.
+  const clientGone = (request.destroyed && !request.complete) || response.destroyed;
+  if (clientGone) {
+    logger.verbose('%s %s ended early: the client closed the connection (request %s).', request.method, request.url, requestId);
+    response.destroy();
+    return;
+  }
+
   const s3Error = error instanceof S3Error ? error : new S3Error('InternalError', 'We encountered an internal error. Please try again.');
   if (!(error instanceof S3Error)) logger.error('%s %s failed (request %s): %s', request.method, request.url, requestId, error instanceof Error ? error.stack : error);
 
