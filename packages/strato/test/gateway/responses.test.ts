@@ -124,3 +124,9 @@ test('cookies become separate set-cookie lines', async () => {
 
   assert.deepEqual(response.headers['set-cookie'], ['a=1; Path=/', 'b=2; HttpOnly']);
 });
+
+test('set-cookie header and cookies combine', async () => {
+  const response = await returning({ statusCode: 200, headers: { 'Set-Cookie': 'a=1' }, cookies: ['b=2'], body: 'ok' });
+
+  assert.deepEqual(response.headers['set-cookie'], ['a=1', 'b=2']);
+});

@@ -51,8 +51,9 @@ export function toHttpResponse(payload: unknown): IntegrationResponse {
     if (!Array.isArray(cookies) || !cookies.every((cookie) => typeof cookie === 'string')) {
       return { ok: false, reason: 'cookies is not an array of strings' };
     }
-    // Each element becomes its own set-cookie header line.
-    if (cookies.length > 0) outgoing['set-cookie'] = cookies;
+    // Each element becomes its own set-cookie header line, after any set-cookie value in `headers`.
+    const fromHeaders = outgoing['set-cookie'];
+    if (cookies.length > 0) outgoing['set-cookie'] = fromHeaders === undefined ? cookies : [String(fromHeaders), ...cookies];
   }
 
   const text = body ?? '';
