@@ -94,24 +94,12 @@ async function runDev(args: readonly string[], io: CliIo): Promise<number> {
   });
 }
 
-/** The options `strato invoke` passes to `invokeCommand` in `commands/invoke.ts`. */
-export interface InvokeCommandOptions {
-  readonly appDir: string;
-  /** Function id (`service.name`), physical name, or a name unique in the application. */
-  readonly functionName: string;
-  /** Path of a JSON file with the event; without it the event is `{}`. */
-  readonly eventFile?: string;
-  readonly print: (line: string) => void;
-}
-
 async function runInvoke(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { event: { type: 'string' } }, 'invoke');
   const [functionName, ...dirs] = positionals;
   if (functionName === undefined) throw new UsageError('name the function to run: strato invoke FUNCTION --event FILE [dir].');
 
-  // NOTE: the specifier is a variable so the CLI type-checks before commands/invoke.ts exists.
-  const invokeModule: string = './commands/invoke.ts';
-  const { invokeCommand } = (await import(invokeModule)) as { invokeCommand: (options: InvokeCommandOptions) => Promise<number> };
+  const { invokeCommand } = await import('./commands/invoke.ts');
   return invokeCommand({ appDir: appDirOf(dirs, 'invoke'), functionName, eventFile: values.event, print: io.print });
 }
 

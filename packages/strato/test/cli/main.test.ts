@@ -1,5 +1,7 @@
 /** The `strato` command line: help, usage errors and dispatch. */
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -43,4 +45,27 @@ test('folder without config is an error', async () => {
 
   assert.equal(code, 1);
   assert.match(output, /no strato\.config\.ts found/);
+});
+
+test('invoke runs the named function', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'strato-invoke-'));
+  try {
+    cpSync(appDir, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'event.json'), '{"name": "test"}');
+
+    const { code, output } = await runStrato(['invoke', 'hello', '--event', 'event.json', dir], dir);
+
+    assert.equal(code, 0, output);
+    assert.match(output, /"greeting": "hello"/);
+    assert.match(output, /\[greetings\.hello\] REPORT RequestId:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('invoke without function is a usage error', async () => {
+  const { code, output } = await runStrato(['invoke'], appDir);
+
+  assert.equal(code, 2);
+  assert.match(output, /name the function to run/);
 });
