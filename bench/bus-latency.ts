@@ -7,6 +7,9 @@
  * for 10,000 and 100,000 events in batches of 10, each matched against the
  * 101 rules and matching none.
  *
+ * A steady-rate figure publishes 500 events per second for 4 seconds without
+ * waiting for handlers, as an application under load would.
+ *
  * Two set-ups run side by side:
  * - in process: a small Invoker calls the handler in this thread, so the
  *   figure covers the bus, the queue and their delivery loops;
@@ -32,6 +35,9 @@ const MEASURED_EVENTS = 1000;
 /** Event counts for the throughput figures, to show how PutEvents scales with the size of the bus log. */
 const THROUGHPUT_EVENTS = [10_000, 100_000];
 const OTHER_RULES = 100;
+/** Events per second and seconds of the steady-rate figure. */
+const STEADY_RATE = 500;
+const STEADY_SECONDS = 4;
 
 /** Handler start times by event id, resolved as the handlers report them. */
 class HandlerStarts {
@@ -109,8 +115,38 @@ async function measureLatency(bus: EventBus, starts: HandlerStarts): Promise<Tim
   return timings;
 }
 
+/**
+ * Publishes one event every `1000 / STEADY_RATE` ms for `STEADY_SECONDS`
+ * without waiting for handlers, and records each event's time to its
+ * handler's start: latency under a steady load rather than one at a time.
+ */
+async function measureSteady(bus: EventBus, starts: HandlerStarts): Promise<Timings> {
+  const timings: Timings = { toAck: [], toHandler: [] };
+  const pending: Promise<void>[] = [];
+  const intervalMs = 1000 / STEADY_RATE;
+  const firstAt = performance.now();
+  for (let i = 0; i < STEADY_RATE * STEADY_SECONDS; i++) {
+    const dueAt = firstAt + i * intervalMs;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+
+    const begin = performance.timeOrigin + performance.now();
+    const result = bus.putEvents([entry(i)]);
+    timings.toAck.push(performance.timeOrigin + performance.now() - begin);
+    const started = starts.started((result.Entries[0] as { EventId: string }).EventId);
+    pending.push(started.then((handlerStart) => { timings.toHandler.push(handlerStart - begin); }));
+  }
+  await Promise.all(pending);
+  return timings;
+}
+
 /** Starts the bus and queue with the given invoker, measures, and removes the state. */
-async function runSetUp(app: AppModel, starts: HandlerStarts, makeInvoker: (stateDir: string) => Invoker & { close?(): Promise<void> }): Promise<Timings> {
+async function runSetUp(
+  app: AppModel,
+  starts: HandlerStarts,
+  makeInvoker: (stateDir: string) => Invoker & { close?(): Promise<void> },
+  measure: (bus: EventBus, starts: HandlerStarts) => Promise<Timings> = measureLatency,
+): Promise<Timings> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'strato-bench-bus-'));
   const invoker = makeInvoker(stateDir);
   const onOutcome = (outcome: DeliveryOutcome) => {
@@ -128,7 +164,7 @@ async function runSetUp(app: AppModel, starts: HandlerStarts, makeInvoker: (stat
     },
   });
   try {
-    return await measureLatency(bus, starts);
+    return await measure(bus, starts);
   } finally {
     await bus.close();
     await asyncInvoker.close();
@@ -176,6 +212,9 @@ export async function run(): Promise<string[]> {
   const inProcessStarts = new HandlerStarts();
   const inProcess = await runSetUp(app, inProcessStarts, () => new InProcessInvoker(inProcessStarts));
   const runtime = await runSetUp(app, new HandlerStarts(), (stateDir) => new FunctionRuntime({ stateDir }));
+  const steadyInProcessStarts = new HandlerStarts();
+  const steadyInProcess = await runSetUp(app, steadyInProcessStarts, () => new InProcessInvoker(steadyInProcessStarts), measureSteady);
+  const steady = await runSetUp(app, new HandlerStarts(), (stateDir) => new FunctionRuntime({ stateDir }), measureSteady);
   const throughputs: Throughput[] = [];
   for (const events of THROUGHPUT_EVENTS) throughputs.push(await measureThroughput(app, events));
 
@@ -183,6 +222,8 @@ export async function run(): Promise<string[]> {
     `bus: ${MEASURED_EVENTS} events, one at a time, after ${WARMUP_EVENTS} warm-up events; ${OTHER_RULES + 1} rules`,
     describe('in process', inProcess),
     describe('runtime   ', runtime),
+    describe(`in process, steady ${STEADY_RATE} events/s for ${STEADY_SECONDS} s`, steadyInProcess),
+    describe(`runtime, steady ${STEADY_RATE} events/s for ${STEADY_SECONDS} s`, steady),
     ...throughputs.map(({ events, perSecond, rssGrowthMB }) =>
       `  PutEvents, ${events.toLocaleString('en-US')} events in batches of 10 matching no rule: ${Math.round(perSecond).toLocaleString('en-US')} events/s, resident memory +${rssGrowthMB.toFixed(0)} MB`),
   ];
