@@ -52,6 +52,8 @@ export class SharedStack extends Stack {
         userPoolName: `${model.name}-${stage}-users`,
         selfSignUpEnabled: true,
         signInAliases: { username: true, email: true },
+        // The local user pool matches user names without regard to case, as this setting does.
+        signInCaseSensitive: false,
         autoVerify: { email: true },
         accountRecovery: AccountRecovery.EMAIL_ONLY,
         passwordPolicy: {
