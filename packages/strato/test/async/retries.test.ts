@@ -117,10 +117,14 @@ test('throttles retry without counting attempts', async (t) => {
 });
 
 test('events older than the maximum age fail', async (t) => {
-  // 50 ms of maximum age, with the first retry due after 100 ms.
-  const { asyncInvoker, invoker, log } = setUp(t, [functionModel('slow', { maxEventAgeSeconds: 0.05 })], {
-    'jobs.slow': () => { throw new Error('still failing'); },
-  }, { retryDelaysMs: [100, 100] });
+  // The first attempt moves the clock past the maximum age of 60 seconds, so the retry finds the event too old.
+  let clockOffsetMs = 0;
+  const { asyncInvoker, invoker, log } = setUp(t, [functionModel('slow', { maxEventAgeSeconds: 60 })], {
+    'jobs.slow': () => {
+      clockOffsetMs += 61_000;
+      throw new Error('still failing');
+    },
+  }, { now: () => Date.now() + clockOffsetMs });
 
   await asyncInvoker.enqueue('jobs.slow', {});
   const outcome = await log.waitFor((o) => o.type === 'failed');

@@ -76,6 +76,8 @@ export interface AsyncInvokerOptions extends RetryPolicyOptions {
   /** @default '000000000000' */
   readonly accountId?: string;
   readonly logger?: Logger;
+  /** Clock in epoch milliseconds, for event ages and due times. @default Date.now */
+  readonly now?: () => number;
   /** Called after each delivery attempt settles, for logs, metrics and tests. */
   readonly onOutcome?: (outcome: DeliveryOutcome) => void;
 }
@@ -85,6 +87,7 @@ export class AsyncInvoker {
   private readonly policy: RetryPolicy;
   private readonly maxConcurrent: number;
   private readonly logger: Logger;
+  private readonly now: () => number;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private pumpQueued = false;
@@ -96,6 +99,7 @@ export class AsyncInvoker {
     this.policy = resolveRetryPolicy(options);
     this.maxConcurrent = options.maxConcurrentDeliveries ?? 64;
     this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
 
     // Events left by a previous run are delivered now.
     this.wake();
@@ -115,7 +119,7 @@ export class AsyncInvoker {
     }
 
     const requestId = randomUUID();
-    const now = Date.now();
+    const now = this.now();
     this.db.add({ functionId, requestId, payload, enqueuedAt: now, dueAt: now });
     this.wake();
     return { requestId };
@@ -133,7 +137,7 @@ export class AsyncInvoker {
    */
   redriveFailed(filter: { functionId?: string; limit?: number } = {}): number {
     if (this.closed) throw new ServiceError('ServiceException', 'The asynchronous invoker is closed; the local cloud is shutting down.', 500);
-    const moved = this.db.redrive({ ...filter, limit: filter.limit ?? 1000 }, Date.now(), randomUUID);
+    const moved = this.db.redrive({ ...filter, limit: filter.limit ?? 1000 }, this.now(), randomUUID);
     if (moved > 0) this.wake();
     return moved;
   }
@@ -175,13 +179,13 @@ export class AsyncInvoker {
     const room = this.maxConcurrent - this.inFlight.size;
     if (room <= 0) return; // A finishing delivery wakes the loop again.
 
-    const now = Date.now();
+    const now = this.now();
     for (const row of this.db.takeDue(now, room)) this.track(this.deliverSafely(row));
 
     const nextDueAt = this.db.nextDueAt();
     if (nextDueAt === undefined || this.inFlight.size >= this.maxConcurrent) return;
     // The timer keeps the process alive while events wait for a retry; close() clears it.
-    this.timer = setTimeout(() => this.pump(), Math.min(Math.max(0, nextDueAt - Date.now()), MAX_TIMER_MS));
+    this.timer = setTimeout(() => this.pump(), Math.min(Math.max(0, nextDueAt - this.now()), MAX_TIMER_MS));
   }
 
   private track(delivery: Promise<void>): void {
@@ -199,7 +203,7 @@ export class AsyncInvoker {
     try {
       await this.deliver(row);
     } catch (error) {
-      const dueAt = Date.now() + throttleDelay(this.policy, row.throttles + 1);
+      const dueAt = this.now() + throttleDelay(this.policy, row.throttles + 1);
       this.logger.error('%s: delivery to %s failed unexpectedly; retrying at %s: %s', row.requestId, row.functionId, new Date(dueAt).toISOString(), error instanceof Error ? error.stack : error);
       this.db.retryLater(row.id, { dueAt, attempts: row.attempts, throttles: row.throttles + 1, lastError: row.lastError });
     }
@@ -213,7 +217,7 @@ export class AsyncInvoker {
     }
 
     const maxAgeMs = fn.async.maxEventAgeSeconds * 1000;
-    if (Date.now() - row.enqueuedAt > maxAgeMs) {
+    if (this.now() - row.enqueuedAt > maxAgeMs) {
       await this.fail(row, fn, 'EventAgeExceeded', lastErrorOf(row) ?? eventAgeError(row, fn));
       return;
     }
@@ -246,7 +250,7 @@ export class AsyncInvoker {
       return;
     }
 
-    const dueAt = Date.now() + retryDelay(this.policy, attempts);
+    const dueAt = this.now() + retryDelay(this.policy, attempts);
     this.logger.verbose('%s: attempt %d of %s failed (%s: %s); retrying at %s', row.requestId, attempts, row.functionId, error.errorType, error.errorMessage, new Date(dueAt).toISOString());
     this.retryLater(row, { dueAt, attempts, throttles: 0, lastError: JSON.stringify(error) }, 'FunctionError');
   }
@@ -267,7 +271,7 @@ export class AsyncInvoker {
     }
 
     const throttles = row.throttles + 1;
-    const dueAt = Date.now() + throttleDelay(this.policy, throttles);
+    const dueAt = this.now() + throttleDelay(this.policy, throttles);
     if (dueAt - row.enqueuedAt > fn.async.maxEventAgeSeconds * 1000) {
       await this.fail(row, fn, 'EventAgeExceeded', lastErrorOf(row) ?? asFunctionError);
       return;
@@ -290,7 +294,7 @@ export class AsyncInvoker {
       ? this.recordFor(row, fn, condition, row.attempts, { error: row.attempts > 0 ? error : undefined })
       : undefined;
     const followUps = await this.sendToDestination(destination, record);
-    this.db.fail(row, { error: JSON.stringify(error), attempts: row.attempts, condition, failedAt: Date.now() }, followUps);
+    this.db.fail(row, { error: JSON.stringify(error), attempts: row.attempts, condition, failedAt: this.now() }, followUps);
     this.logger.warn('%s: event for %s failed after %d attempt(s) (%s): %s: %s', row.requestId, row.functionId, row.attempts, condition, error.errorType, error.errorMessage);
     this.options.onOutcome?.({ type: 'failed', functionId: row.functionId, requestId: row.requestId, attempts: row.attempts, condition, error });
   }
@@ -303,7 +307,7 @@ export class AsyncInvoker {
       attempts,
       requestPayload: JSON.parse(row.payload),
       ...response,
-      now: new Date(),
+      now: new Date(this.now()),
     });
   }
 
@@ -317,7 +321,7 @@ export class AsyncInvoker {
     if (!destination || !record) return [];
 
     if (destination.kind === 'function') {
-      const now = Date.now();
+      const now = this.now();
       return [{ functionId: destination.functionId, requestId: randomUUID(), payload: JSON.stringify(record), enqueuedAt: now, dueAt: now }];
     }
 
