@@ -1,6 +1,6 @@
 /**
  * Upload to thumbnails ready, in the reference application: the time a
- * client waits from `POST /photos` until `GET /photos/{id}` says `ready`,
+ * client waits from `POST /photos` until `GET /photos/{id}` returns `ready`,
  * split into creating the photo, uploading the original to its presigned
  * URL, and the wait after the upload. The wait covers the bucket event, the
  * durable asynchronous queue, `make-thumbnail` (reading the original, two
