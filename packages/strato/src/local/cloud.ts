@@ -70,7 +70,7 @@ export class LocalCloud {
   private stopped: Promise<void> | undefined;
 
   private constructor(
-    private currentApp: AppModel,
+    private readonly model: CurrentModel,
     readonly stateDir: string,
     readonly parts: LocalCloudParts,
     private readonly routerSlot: RouterSlot,
@@ -83,6 +83,7 @@ export class LocalCloud {
     const stateDir = path.resolve(options.stateDir ?? path.join(app.root, '.strato'));
     mkdirSync(stateDir, { recursive: true });
     const logger = createLogger({ level: options.logLevel, sink: options.logSink });
+    const model: CurrentModel = { app };
 
     // The runtime calls the router, whose stores notify functions through the runtime: the slot breaks the cycle.
     const routerSlot = new RouterSlot();
@@ -91,109 +92,30 @@ export class LocalCloud {
       router: routerSlot,
       onLog: (functionId, line) => logger.info('[%s] %s', functionId, line),
     });
+    const opened: OpenedParts = { runtime };
 
-    let cloud: LocalCloud | undefined;
-    const getFunction = (id: string) => findFunction(cloud?.app ?? app, id);
-    // Queues and streams keep messages and records in SQLite; event source mappings, started below, poll them.
-    const queues = new QueueEngine({ stateDir, queues: app.queues, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId, logger });
-    const streams = new StreamEngine({ stateDir, streams: app.streams, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId, logger });
-    const queueOf = (id: string) => (cloud?.app ?? app).queues.find((queue) => queue.id === id);
-
-    // Invocation records of functions with destinations go to another function, a queue, or to the bus through a closure,
-    // because the bus is created below.
-    const destinations = createLocalDestinationSink({
-      getQueue: queueOf,
-      queues,
-      bus: { putEvents: (entries) => bus.putEvents(entries) },
-    });
-    const asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, destinations, logger });
-
-    // Table changes become stream records in the table write's transaction; consumers run as event source mappings.
-    const tableStreams = new TableStreams({
-      app,
-      invoker: runtime,
-      // A batch that failed for good is reported to the consumer's on-failure queue.
-      sendToQueue: async (queueId, body) => {
-        const queue = queueOf(queueId);
-        if (!queue) throw new Error(`the on-failure queue ${queueId} does not exist in this local cloud.`);
-        return queues.sendMessage(queue.physicalName, { body });
-      },
-      logger,
-      region: RUNTIME_DEFAULTS.region,
-      accountId: RUNTIME_DEFAULTS.accountId,
-    });
-    // EventBridge invokes function targets asynchronously, so bus events go through the durable async invoker.
-    const bus = new EventBus({
-      stateDir,
-      app,
-      targets: {
-        invokeFunction: (functionId, event) => asyncInvoker.enqueue(functionId, event),
-        sendToQueue: async (queueId, body) => {
-          const queue = queueOf(queueId);
-          if (!queue) throw new Error(`the target queue ${queueId} does not exist in this local cloud.`);
-          return queues.sendMessage(queue.physicalName, { body }, { senderId: 'AROASTRATOLOCALEVENTS:event-bus' });
-        },
-      },
-      region: RUNTIME_DEFAULTS.region,
-      accountId: RUNTIME_DEFAULTS.accountId,
-      logger,
-    });
-    const eventHandlers = {
-      bus: createBusHandler(bus),
-      function: functionInvokeHandler(asyncInvoker, () => cloud?.app ?? app),
-      queue: createQueueHandler(queues),
-      stream: createStreamHandler(streams),
-    };
-    const mappings = new EventSourceMappings({ app, invoker: runtime, stateDir, queues, streams, account: RUNTIME_DEFAULTS, logger });
-
-    let gateway: Gateway | undefined;
-    let auth: LocalAuth | undefined;
-    const sites = new SiteServers(app, () => siteConfig(auth));
-    let scheduler: Scheduler | undefined;
     try {
-      // Schedules invoke functions asynchronously; an invalid expression fails the start with its place.
-      scheduler = new Scheduler({ schedules: app.schedules, target: asyncInvoker, region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId, logger });
-
-      // Bucket changes become S3 events, queued durably as asynchronous invocations.
-      const notifier = new BucketNotifier({ buckets: app.buckets, queue: asyncInvoker, region: RUNTIME_DEFAULTS.region });
-      const buckets = new BucketStore({ stateDir, buckets: app.buckets, listener: notifier });
-      const tables = createTableStore({ stateDir, tables: app.tables, changeListener: tableStreams.changeListener, logger });
-      const presigner = new Presigner({ stateDir, baseUrl: () => gateway?.url ?? 'http://127.0.0.1', region: RUNTIME_DEFAULTS.region });
-      routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, handlers: eventHandlers, logger });
+      const context = { stateDir, runtime, model, logger };
+      openEventParts(context, opened);
+      openStores(context, opened);
+      routerSlot.router = createRouter(model, opened as LocalCloudParts, logger);
 
       // The user pool is served on the gateway's port under /_strato/cognito, and its authorizer guards routes with `auth`.
       // Imported only when used: the token libraries take a noticeable part of the start time.
-      auth = app.auth ? await (await import('./auth/index.ts')).openLocalAuth({ auth: app.auth, stateDir: path.join(stateDir, 'auth'), logger }) : undefined;
+      opened.auth = app.auth ? await (await import('./auth/index.ts')).openLocalAuth({ auth: app.auth, stateDir: path.join(stateDir, 'auth'), logger }) : undefined;
+      opened.sites = new SiteServers(app, () => siteConfig(opened.auth));
 
-      gateway = await Gateway.start({
-        app,
-        invoker: runtime,
-        port: options.port ?? 0,
-        host: options.host,
-        accountId: RUNTIME_DEFAULTS.accountId,
-        logger,
-        mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger }), createEventsMount(bus, logger), ...(auth ? [auth.mount] : [])],
-        authorizer: auth?.authorizer,
-        fallback: (request, response) => sites.handle(request, response),
-      });
-      auth?.attach(gateway.url);
-
-      cloud = new LocalCloud(app, stateDir, { runtime, gateway, buckets, notifier, tables, asyncInvoker, presigner, auth, bus, scheduler, tableStreams, queues, streams, mappings, sites }, routerSlot, logger);
-      mappings.start();
+      opened.gateway = await startGateway(options, opened as LocalCloudParts, logger);
+      opened.auth?.attach(opened.gateway.url);
+      opened.mappings!.start();
     } catch (error) {
-      auth?.close();
-      scheduler?.close();
-      await tableStreams.close();
-      await bus.close();
-      await mappings.stop();
-      await asyncInvoker.close();
-      await runtime.close();
-      queues.close();
-      streams.close();
+      await closeParts(opened);
       throw error;
     }
 
+    const cloud = new LocalCloud(model, stateDir, opened as LocalCloudParts, routerSlot, logger);
     logger.info('Local cloud of "%s" is ready: API %s, state in %s', app.name, cloud.url, stateDir);
+    const { auth } = cloud.parts;
     if (auth) logger.info('User pool %s, app client %s, SDK endpoint %s', auth.pool.poolId, auth.pool.clientId, auth.pool.endpoint);
     return cloud;
   }
@@ -204,12 +126,12 @@ export class LocalCloud {
   }
 
   get app(): AppModel {
-    return this.currentApp;
+    return this.model.app;
   }
 
   /** Rebundles functions after their code changed: the named ones, or every function. */
   async reload(functionIds?: readonly string[]): Promise<void> {
-    const ids = functionIds ?? this.currentApp.functions.map((fn) => fn.id);
+    const ids = functionIds ?? this.model.app.functions.map((fn) => fn.id);
     await Promise.all(ids.map((id) => this.parts.runtime.reload(id)));
   }
 
@@ -219,8 +141,8 @@ export class LocalCloud {
    * functions whose settings changed get new environments.
    */
   setApp(app: AppModel): void {
-    const { gateway, buckets, notifier, tables, presigner } = this.parts;
-    this.currentApp = app;
+    const { gateway, buckets, notifier, tables } = this.parts;
+    this.model.app = app;
     buckets.setBuckets(app.buckets);
     notifier.setBuckets(app.buckets);
     tables.setTables(app.tables);
@@ -229,12 +151,7 @@ export class LocalCloud {
     // Consumers whose settings changed stop after their batch in flight, then start again from their checkpoints.
     this.parts.tableStreams.update(app).catch((error: unknown) => this.logger.error('table streams could not take the new config: %s', error instanceof Error ? error.stack : error));
     // NOTE: queues, streams and their mappings keep the models they started with until a restart.
-    this.routerSlot.router = createResourceRouter({ app, buckets, tables, presigner, logger: this.logger, handlers: {
-      bus: createBusHandler(this.parts.bus),
-      function: functionInvokeHandler(this.parts.asyncInvoker, () => this.currentApp),
-      queue: createQueueHandler(this.parts.queues),
-      stream: createStreamHandler(this.parts.streams),
-    } });
+    this.routerSlot.router = createRouter(this.model, this.parts, this.logger);
     gateway.setApp(app);
     this.parts.sites.setApp(app);
     // NOTE: declaring `auth` where there was none, or removing it, takes a restart; only its policy and groups change here.
@@ -243,27 +160,136 @@ export class LocalCloud {
 
   /** Stops the gateway, waits for deliveries in flight, ends every environment and closes the databases. */
   stop(): Promise<void> {
-    this.stopped ??= this.stopParts();
+    this.stopped ??= closeParts(this.parts).then(() => this.logger.verbose('Local cloud of "%s" stopped.', this.model.app.name));
     return this.stopped;
   }
+}
 
-  private async stopParts(): Promise<void> {
-    const { gateway, asyncInvoker, runtime, buckets, tables, auth, bus, scheduler, tableStreams, queues, streams, mappings } = this.parts;
-    await gateway.close();
-    scheduler.close();
-    await bus.close();
-    await mappings.stop();
-    await tableStreams.close();
-    await asyncInvoker.close();
-    await runtime.close();
-    // Closed last, because the bus and asynchronous destinations send to queues until they stop.
-    queues.close();
-    streams.close();
-    buckets.close();
-    tables.close();
-    auth?.close();
-    this.logger.verbose('Local cloud of "%s" stopped.', this.currentApp.name);
-  }
+/** The model the cloud runs, replaced by `setApp`; parts that outlive a reload read it through this object. */
+interface CurrentModel {
+  app: AppModel;
+}
+
+/** The parts opened so far while the cloud starts, so that a failed start closes exactly those. */
+type OpenedParts = { -readonly [K in keyof LocalCloudParts]?: LocalCloudParts[K] };
+
+interface StartContext {
+  readonly stateDir: string;
+  readonly runtime: FunctionRuntime;
+  readonly model: CurrentModel;
+  readonly logger: Logger;
+}
+
+/** Opens queues, streams, durable asynchronous invocation, table streams, the bus, schedules and event source mappings. */
+function openEventParts({ stateDir, runtime, model, logger }: StartContext, opened: OpenedParts): void {
+  const { app } = model;
+  const account = { region: RUNTIME_DEFAULTS.region, accountId: RUNTIME_DEFAULTS.accountId };
+  const getFunction = (id: string) => findFunction(model.app, id);
+  const queueOf = (id: string) => model.app.queues.find((queue) => queue.id === id);
+
+  // Queues and streams keep messages and records in SQLite; event source mappings, started last, poll them.
+  const queues = opened.queues = new QueueEngine({ stateDir, queues: app.queues, ...account, logger });
+  opened.streams = new StreamEngine({ stateDir, streams: app.streams, ...account, logger });
+
+  // Invocation records of functions with destinations go to another function, a queue, or to the bus through a closure,
+  // because the bus is created below.
+  const destinations = createLocalDestinationSink({
+    getQueue: queueOf,
+    queues,
+    bus: { putEvents: (entries) => bus.putEvents(entries) },
+  });
+  const asyncInvoker = opened.asyncInvoker = new AsyncInvoker({ stateDir, invoker: runtime, getFunction, destinations, logger });
+
+  // Table changes become stream records in the table write's transaction; consumers run as event source mappings.
+  opened.tableStreams = new TableStreams({
+    app,
+    invoker: runtime,
+    // A batch that failed for good is reported to the consumer's on-failure queue.
+    sendToQueue: async (queueId, body) => {
+      const queue = queueOf(queueId);
+      if (!queue) throw new Error(`the on-failure queue ${queueId} does not exist in this local cloud.`);
+      return queues.sendMessage(queue.physicalName, { body });
+    },
+    logger,
+    ...account,
+  });
+  // EventBridge invokes function targets asynchronously, so bus events go through the durable async invoker.
+  const bus = opened.bus = new EventBus({
+    stateDir,
+    app,
+    targets: {
+      invokeFunction: (functionId, event) => asyncInvoker.enqueue(functionId, event),
+      sendToQueue: async (queueId, body) => {
+        const queue = queueOf(queueId);
+        if (!queue) throw new Error(`the target queue ${queueId} does not exist in this local cloud.`);
+        return queues.sendMessage(queue.physicalName, { body }, { senderId: 'AROASTRATOLOCALEVENTS:event-bus' });
+      },
+    },
+    ...account,
+    logger,
+  });
+  opened.mappings = new EventSourceMappings({ app, invoker: runtime, stateDir, queues, streams: opened.streams, account: RUNTIME_DEFAULTS, logger });
+  // Schedules invoke functions asynchronously; an invalid expression fails the start with its place.
+  opened.scheduler = new Scheduler({ schedules: app.schedules, target: asyncInvoker, ...account, logger });
+}
+
+/** Opens the bucket and table stores and the presigner of bucket URLs. */
+function openStores({ stateDir, model, logger }: StartContext, opened: OpenedParts): void {
+  const { app } = model;
+
+  // Bucket changes become S3 events, queued durably as asynchronous invocations.
+  const notifier = opened.notifier = new BucketNotifier({ buckets: app.buckets, queue: opened.asyncInvoker!, region: RUNTIME_DEFAULTS.region });
+  opened.buckets = new BucketStore({ stateDir, buckets: app.buckets, listener: notifier });
+  opened.tables = createTableStore({ stateDir, tables: app.tables, changeListener: opened.tableStreams!.changeListener, logger });
+  opened.presigner = new Presigner({ stateDir, baseUrl: () => opened.gateway?.url ?? 'http://127.0.0.1', region: RUNTIME_DEFAULTS.region });
+}
+
+/** Builds the resource router for the current model: the stores, plus the event parts as further resource kinds. */
+function createRouter(model: CurrentModel, parts: LocalCloudParts, logger: Logger): ResourceRouter {
+  const { buckets, tables, presigner, bus, asyncInvoker, queues, streams } = parts;
+  return createResourceRouter({ app: model.app, buckets, tables, presigner, logger, handlers: {
+    bus: createBusHandler(bus),
+    function: functionInvokeHandler(asyncInvoker, () => model.app),
+    queue: createQueueHandler(queues),
+    stream: createStreamHandler(streams),
+  } });
+}
+
+/** Starts the gateway with the local cloud's own endpoints mounted beside the routes. */
+function startGateway(options: LocalCloudOptions, parts: LocalCloudParts, logger: Logger): Promise<Gateway> {
+  const { runtime, buckets, presigner, bus, auth, sites } = parts;
+  return Gateway.start({
+    app: options.app,
+    invoker: runtime,
+    port: options.port ?? 0,
+    host: options.host,
+    accountId: RUNTIME_DEFAULTS.accountId,
+    logger,
+    mounts: [createPresignedUrlHandler({ store: buckets, presigner, logger }), createEventsMount(bus, logger), ...(auth ? [auth.mount] : [])],
+    authorizer: auth?.authorizer,
+    fallback: (request, response) => sites.handle(request, response),
+  });
+}
+
+/**
+ * Closes the parts that are open, in an order that lets work in flight
+ * finish: the gateway first, so no new requests arrive, then the producers
+ * of events, the runtime, and the stores last.
+ */
+async function closeParts(parts: OpenedParts): Promise<void> {
+  await parts.gateway?.close();
+  parts.scheduler?.close();
+  await parts.bus?.close();
+  await parts.mappings?.stop();
+  await parts.tableStreams?.close();
+  await parts.asyncInvoker?.close();
+  await parts.runtime?.close();
+  // Closed last, because the bus and asynchronous destinations send to queues until they stop.
+  parts.queues?.close();
+  parts.streams?.close();
+  parts.buckets?.close();
+  parts.tables?.close();
+  parts.auth?.close();
 }
 
 /** The settings a site's page loads from `/strato-config.json`: the API on the same origin, and the user pool. */
