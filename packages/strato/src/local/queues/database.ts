@@ -101,6 +101,8 @@ export class QueueDatabase {
     // crash of the process, which is the failure the local cloud must survive.
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
+    // A larger page cache keeps the index pages that sends and receives touch in memory as a backlog grows past SQLite's 2 MiB default.
+    this.#db.pragma('cache_size = -65536');
     this.#db.exec(SCHEMA);
 
     const db = this.#db;
