@@ -1,7 +1,8 @@
 /**
  * Watches an application folder and its subfolders for changes. Node 20's
- * recursive `fs.watch` on Linux walks every folder, `node_modules` included,
- * so this watcher sets one non-recursive watch per folder it does not skip.
+ * recursive `fs.watch` takes no list of folders to skip, so it would also
+ * watch `node_modules` and the local cloud's state. This watcher sets one
+ * non-recursive watch per folder it does not skip.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
