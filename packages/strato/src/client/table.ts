@@ -42,6 +42,11 @@ export interface ItemPage<T> {
   readonly lastKey?: Key;
 }
 
+/** @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html */
+const BATCH_GET_MAX_KEYS = 100;
+/** @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html */
+const BATCH_WRITE_MAX_REQUESTS = 25;
+
 export class TableClient<T extends object = Item> {
   /** Physical name of the table. */
   readonly name: string;
@@ -81,6 +86,36 @@ export class TableClient<T extends object = Item> {
     return pageOf<T>(await this.call('query', { ...options }) as PageOutput);
   }
 
+  /**
+   * Returns the items with these keys that exist, in no particular order.
+   * Any number of keys: they go in calls of 100, as BatchGetItem allows.
+   */
+  async batchGet(keys: readonly Key[]): Promise<T[]> {
+    const items: T[] = [];
+    for (const chunk of chunksOf(keys, BATCH_GET_MAX_KEYS)) {
+      const output = await this.call('batchGet', { keys: chunk }) as { items: T[] };
+      items.push(...output.items);
+    }
+    return items;
+  }
+
+  /**
+   * Puts and deletes items without conditions. Any number of requests: they
+   * go in calls of 25, as BatchWriteItem allows, so a failure can leave
+   * earlier calls written.
+   */
+  async batchWrite(requests: { readonly put?: readonly T[]; readonly delete?: readonly Key[] }): Promise<void> {
+    const all = [
+      ...(requests.put ?? []).map((item) => ({ put: item })),
+      ...(requests.delete ?? []).map((key) => ({ delete: key })),
+    ];
+    for (const chunk of chunksOf(all, BATCH_WRITE_MAX_REQUESTS)) {
+      const puts = chunk.flatMap((request) => ('put' in request ? [request.put] : []));
+      const deletes = chunk.flatMap((request) => ('delete' in request ? [request.delete] : []));
+      await this.call('batchWrite', { puts, deletes });
+    }
+  }
+
   /** Reads one page of all items of the table. */
   async scan(options: ScanOptions = {}): Promise<ItemPage<T>> {
     return pageOf<T>(await this.call('scan', { ...options }) as PageOutput);
@@ -89,6 +124,12 @@ export class TableClient<T extends object = Item> {
   private call(op: string, input: unknown): Promise<unknown> {
     return callDriver('table', this.name, op, input);
   }
+}
+
+function chunksOf<V>(values: readonly V[], size: number): V[][] {
+  const chunks: V[][] = [];
+  for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
+  return chunks;
 }
 
 function pageOf<T>(output: PageOutput): ItemPage<T> {

@@ -139,6 +139,23 @@ export function defineClientContract(target: ClientTarget): void {
     assert.equal(unknown.name, 'ValidationException');
   });
 
+  test('table batches of any size', async (t) => {
+    await target.setUp(t);
+    const scores = table<{ game: string; score: number }>('scores');
+    const items = Array.from({ length: 130 }, (_, score) => ({ game: 'g', score }));
+
+    await scores.batchWrite({ put: items });
+    const found = await scores.batchGet([...items.map(({ game, score }) => ({ game, score })), { game: 'g', score: 1000 }]);
+    await scores.batchWrite({ delete: items.slice(0, 100).map(({ game, score }) => ({ game, score })) });
+    const left = await scores.query({ partition: 'g' });
+    const duplicate = await rejectionOf(scores.batchWrite({ put: [{ game: 'h', score: 1 }, { game: 'h', score: 1 }] }));
+
+    assert.equal(found.length, 130);
+    assert.deepEqual(found.map((item) => item.score).sort((a, b) => a - b), items.map((item) => item.score));
+    assert.deepEqual(left.items.map((item) => item.score), items.slice(100).map((item) => item.score));
+    assert.equal(duplicate.name, 'ValidationException');
+  });
+
   test('table scan returns every item once', async (t) => {
     await target.setUp(t);
     const photos = table<Photo>('photos');

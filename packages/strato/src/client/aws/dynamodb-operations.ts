@@ -17,7 +17,7 @@ interface UpdateRequest { readonly key: Key; readonly changes: Readonly<Record<s
 interface ScanRequest { readonly limit?: number; readonly startKey?: Key }
 
 export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentClient): OperationTable {
-  const { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } = sdk.documents;
+  const { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } = sdk.documents;
   const keySchemas = new Map<string, Promise<TableKeyNames>>();
 
   // NOTE: this needs dynamodb:DescribeTable on the table, on top of the item actions.
@@ -102,6 +102,32 @@ export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentCl
       return pageOf(output.Items, output.LastEvaluatedKey);
     },
 
+    async batchGet(table: string, input: { keys: Key[] }) {
+      const items: Item[] = [];
+      let pending: Key[] = input.keys;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backOff(table, 'BatchGetItem', attempt);
+        const output = await documents.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+        items.push(...(output.Responses?.[table] ?? []));
+        pending = (output.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+      }
+      return { items };
+    },
+
+    async batchWrite(table: string, input: { puts?: Item[]; deletes?: Key[] }) {
+      type WriteRequest = { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Key } };
+      let pending: WriteRequest[] = [
+        ...(input.puts ?? []).map((item) => ({ PutRequest: { Item: item } })),
+        ...(input.deletes ?? []).map((key) => ({ DeleteRequest: { Key: key } })),
+      ];
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backOff(table, 'BatchWriteItem', attempt);
+        const output = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (output.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+      }
+      return {};
+    },
+
     async scan(table: string, input: ScanRequest): Promise<PageOutput> {
       const output = await documents.send(new ScanCommand({ TableName: table, Limit: input.limit, ExclusiveStartKey: input.startKey }));
       return pageOf(output.Items, output.LastEvaluatedKey);
@@ -112,6 +138,24 @@ export function createTableOperations(sdk: AwsSdk, documents: DynamoDBDocumentCl
 /** A table's key names and those of its global secondary indexes. */
 interface TableKeyNames extends KeyNames {
   readonly indexes: ReadonlyMap<string, KeyNames>;
+}
+
+/** Attempts at a batch's unprocessed part before the call fails. */
+const BATCH_MAX_ATTEMPTS = 8;
+
+/**
+ * Waits before a batch's unprocessed part is sent again, with exponential
+ * backoff and jitter as AWS recommends, and gives up after a few attempts.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+ */
+async function backOff(table: string, operation: string, attempt: number): Promise<void> {
+  if (attempt >= BATCH_MAX_ATTEMPTS) {
+    const error = new Error(`${operation} on table ${table} still had unprocessed requests after ${BATCH_MAX_ATTEMPTS} attempts. Retry later, or raise the table's capacity.`);
+    error.name = 'ProvisionedThroughputExceededException';
+    throw error;
+  }
+  const delayMs = Math.random() * 50 * 2 ** attempt;
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
 }
 
 async function describeKeys(sdk: AwsSdk, documents: DynamoDBDocumentClient, table: string): Promise<TableKeyNames> {

@@ -1,7 +1,7 @@
 /**
  * Table operations as `strato/client` sends them, run on the table store.
  */
-import type { DeleteInput, Key, PutInput, QueryInput, ScanInput, TableStore, UpdateInput } from '../tables/index.ts';
+import type { BatchWriteInput, DeleteInput, Key, PutInput, QueryInput, ScanInput, TableStore, UpdateInput } from '../tables/index.ts';
 import { AwsError, notAuthorizedMessage, type KindHandler, type Operation, type OperationRequest } from './kind-handler.ts';
 import type { LocalAccount } from './identity.ts';
 
@@ -28,6 +28,11 @@ export function createTableHandler(tables: TableStore): KindHandler {
       update: tableOperation('UpdateItem', (resource, input: UpdateInput) => ({ item: tables.update(resource, input) })),
       query: tableOperation('Query', (resource, input: QueryInput) => tables.query(resource, input), queryArn),
       scan: tableOperation('Scan', (resource, input: ScanInput) => tables.scan(resource, input)),
+      batchGet: tableOperation('BatchGetItem', (resource, input: { keys: Key[] }) => ({ items: tables.batchGet(resource, input.keys) })),
+      batchWrite: tableOperation('BatchWriteItem', (resource, input: BatchWriteInput) => {
+        tables.batchWrite(resource, input);
+        return {};
+      }),
     },
 
     accessDenied(caller, action, resourceArn) {
@@ -35,7 +40,7 @@ export function createTableHandler(tables: TableStore): KindHandler {
     },
 
     unknownOperation(op) {
-      return new AwsError('UnknownOperationException', `Unknown table operation "${op}". Use get, put, delete, update, query or scan.`);
+      return new AwsError('UnknownOperationException', `Unknown table operation "${op}". Use get, put, delete, update, query, scan, batchGet or batchWrite.`);
     },
   };
 }

@@ -15,10 +15,12 @@ import { entriesOf, SecondaryIndexes } from './secondary-indexes.ts';
 import { ITEM_MAX_BYTES, itemSize } from './size.ts';
 import { expiryOf, TimeToLiveSettings } from './time-to-live.ts';
 import type {
+  BatchWriteInput,
   DeleteInput,
   Item,
   ItemChangeListener,
   ItemCondition,
+  Key,
   KeySchema,
   PutInput,
   QueryInput,
@@ -45,6 +47,11 @@ export interface TableStoreOptions {
   /** Receives the errors of Time to Live sweeps, which run on a timer with no caller to throw to. */
   readonly logger?: Logger;
 }
+
+/** @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html */
+const BATCH_GET_MAX_KEYS = 100;
+/** @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html */
+const BATCH_WRITE_MAX_REQUESTS = 25;
 
 /** Expired items deleted per transaction, so a large sweep does not hold the write lock for long. */
 const EXPIRED_BATCH_SIZE = 500;
@@ -175,6 +182,30 @@ export function createTableStore(options: TableStoreOptions): TableStore {
       return scanItems(db, schemaOf(table), input);
     },
 
+    batchGet(table, keys) {
+      const schema = schemaOf(table);
+      const storedKeys = readBatchKeys(schema, keys, BATCH_GET_MAX_KEYS, 'BatchGetItem');
+      return storedKeys.flatMap((key): Item[] => {
+        const item = readItem(table, key);
+        return item ? [item] : [];
+      });
+    },
+
+    batchWrite(table, input: BatchWriteInput) {
+      const schema = schemaOf(table);
+      const puts = input?.puts ?? [];
+      const deletes = input?.deletes ?? [];
+      // Every request is checked first, so an invalid one leaves the table unchanged.
+      const putKeys = puts.map((item) => keyOfItem(schema, requireItem(item)));
+      const deleteKeys = deletes.map((key) => readKey(schema, key));
+      checkBatchSize([...putKeys, ...deleteKeys], BATCH_WRITE_MAX_REQUESTS, 'BatchWriteItem');
+
+      db.transaction(() => {
+        for (const item of puts) store.put(table, { item });
+        for (const key of deletes) store.delete(table, { key });
+      });
+    },
+
     deleteExpiredItems(now = Date.now()) {
       let deleted = 0;
       for (;;) {
@@ -196,6 +227,26 @@ export function createTableStore(options: TableStoreOptions): TableStore {
     },
   };
   return store;
+}
+
+function readBatchKeys(schema: KeySchema, keys: readonly Key[], max: number, operation: string): StoredKey[] {
+  if (!Array.isArray(keys)) {
+    throw validationError(`One or more parameter values were invalid: ${operation} takes a list of keys; received ${describe(keys)}`);
+  }
+  const storedKeys = keys.map((key) => readKey(schema, key));
+  checkBatchSize(storedKeys, max, operation);
+  return storedKeys;
+}
+
+/** Rejects a batch over the operation's limit, or one that names an item twice, as DynamoDB does. */
+function checkBatchSize(keys: readonly StoredKey[], max: number, operation: string): void {
+  if (keys.length > max) {
+    throw validationError(`Too many items requested for the ${operation} call: ${keys.length}, at most ${max}. Split the batch.`);
+  }
+  const distinct = new Set(keys.map((key) => JSON.stringify([key.partition, key.sort])));
+  if (distinct.size !== keys.length) {
+    throw validationError('Provided list of item keys contains duplicates');
+  }
 }
 
 function schemasByName(tables: readonly KeySchema[]): Map<string, KeySchema> {

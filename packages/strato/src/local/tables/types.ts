@@ -79,6 +79,11 @@ export interface ScanInput {
   readonly startKey?: Key;
 }
 
+export interface BatchWriteInput {
+  readonly puts?: readonly Item[];
+  readonly deletes?: readonly Key[];
+}
+
 /** One page of a query or scan. */
 export interface Page {
   readonly items: Item[];
@@ -122,6 +127,10 @@ export interface TableStore {
   update(table: string, input: UpdateInput): Item;
   query(table: string, input: QueryInput): Page;
   scan(table: string, input?: ScanInput): Page;
+  /** Returns the items with these keys that exist, in no particular order, as BatchGetItem. At most 100 keys. */
+  batchGet(table: string, keys: readonly Key[]): Item[];
+  /** Puts and deletes items in one call, as BatchWriteItem, without conditions. At most 25 requests. */
+  batchWrite(table: string, input: BatchWriteInput): void;
   /**
    * Deletes items whose Time to Live is before `now` (milliseconds since the
    * epoch), reporting each deletion to the change listener. Returns how many it deleted.
