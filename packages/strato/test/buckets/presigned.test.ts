@@ -138,6 +138,21 @@ test('presigned PUT sends an S3 event', async (t) => {
   assert.equal(record.requestParameters.sourceIPAddress, '127.0.0.1');
 });
 
+test('upload events name the signing principal', async (t) => {
+  const cloud = await startCloud(t);
+  const signed = await cloud.presign({ method: 'PUT', key: 'in/signed.txt', expiresIn: 60, principalId: 'AWS:AROASTRATOLOCALROLE:demo-photos-upload' });
+  const forged = new URL(signed);
+  forged.searchParams.set('X-Strato-Principal', 'AWS:someone-else');
+
+  const forgedPut = await fetch(forged, { method: 'PUT', body: Buffer.from('x') });
+  await fetch(signed, { method: 'PUT', body: Buffer.from('x') });
+
+  // S3 names the principal whose credentials signed the URL as the event's userIdentity.
+  assert.equal(forgedPut.status, 403);
+  assert.equal(cloud.queue.events.length, 1);
+  assert.equal(cloud.queue.events[0]!.Records[0]!.userIdentity.principalId, 'AWS:AROASTRATOLOCALROLE:demo-photos-upload');
+});
+
 test('keys with traversal and Unicode travel intact', async (t) => {
   const cloud = await startCloud(t);
 

@@ -70,12 +70,12 @@ async function serve(options: PresignedUrlHandlerOptions, request: IncomingMessa
     throw new S3Error('MethodNotAllowed', `The specified method is not allowed against this resource: ${method}. Presigned URLs serve GET, HEAD and PUT.`);
   }
 
-  const { bucket, key } = await options.presigner.verify({ method, url: request.url!, headers: request.headers });
-  if (method === 'PUT') await putObject(options.store, request, response, bucket, key);
+  const { bucket, key, principalId } = await options.presigner.verify({ method, url: request.url!, headers: request.headers });
+  if (method === 'PUT') await putObject(options.store, request, response, bucket, key, principalId ?? ANONYMOUS_PRINCIPAL);
   else await getObject(options.store, request, response, bucket, key);
 }
 
-async function putObject(store: BucketStore, request: IncomingMessage, response: ServerResponse, bucket: string, key: string): Promise<void> {
+async function putObject(store: BucketStore, request: IncomingMessage, response: ServerResponse, bucket: string, key: string, principalId: string): Promise<void> {
   const lengthHeader = request.headers['content-length'];
   if (lengthHeader === undefined) {
     throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
@@ -87,7 +87,7 @@ async function putObject(store: BucketStore, request: IncomingMessage, response:
 
   const info = await store.put(
     { bucket, key, body: request, contentType: request.headers['content-type'], metadata: userMetadataOf(request) },
-    { principalId: ANONYMOUS_PRINCIPAL, sourceIp: clientAddress(request) },
+    { principalId, sourceIp: clientAddress(request) },
   );
   response.writeHead(200, { ETag: info.etag, 'Content-Length': 0 });
   response.end();

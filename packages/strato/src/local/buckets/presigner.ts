@@ -27,6 +27,8 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const CONTENT_SHA256_HEADER = 'x-amz-content-sha256';
 const REQUIRED_QUERY = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;
+/** Query parameter that carries the signing principal; the signature covers it like the rest of the query. */
+const PRINCIPAL_QUERY = 'X-Strato-Principal';
 /** Parameters the signer adds itself; the rest of the query is signed as the client sent it. */
 const SIGNER_QUERY = new Set<string>(REQUIRED_QUERY);
 
@@ -41,6 +43,11 @@ export interface PresignInput {
   readonly expiresIn: number;
   /** For PUT: the Content-Type the upload must send. It is signed, so another type gets SignatureDoesNotMatch. */
   readonly contentType?: string;
+  /**
+   * Principal that signs the URL, such as the calling function's role session. S3 names the signer
+   * as `userIdentity.principalId` in the events of uploads through the URL, so the URL carries it, signed.
+   */
+  readonly principalId?: string;
 }
 
 export interface PresignerOptions {
@@ -81,15 +88,16 @@ export class Presigner {
     const headers: Record<string, string> = { host: base.host, [CONTENT_SHA256_HEADER]: UNSIGNED_PAYLOAD };
     if (input.contentType) headers['content-type'] = input.contentType;
 
-    const signed = await this.sign({ method: input.method, host: base, path: objectPath(input.bucket, input.key), query: {}, headers }, new Date(this.now()), input.expiresIn);
+    const query: Record<string, string> = input.principalId ? { [PRINCIPAL_QUERY]: input.principalId } : {};
+    const signed = await this.sign({ method: input.method, host: base, path: objectPath(input.bucket, input.key), query, headers }, new Date(this.now()), input.expiresIn);
     return `${base.origin}${signed.path}?${formatQuery(signed.query)}`;
   }
 
   /**
-   * Checks a request made with a presigned URL and returns the bucket and key it names.
+   * Checks a request made with a presigned URL and returns the bucket and key it names, and the principal that signed it.
    * Throws the S3Error that S3 returns: AccessDenied when expired, SignatureDoesNotMatch when altered.
    */
-  async verify(request: IncomingSignedRequest): Promise<{ bucket: string; key: string }> {
+  async verify(request: IncomingSignedRequest): Promise<{ bucket: string; key: string; principalId?: string }> {
     const queryAt = request.url.indexOf('?');
     const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
     const query = parseQuery(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
@@ -118,7 +126,8 @@ export class Presigner {
     if (!credentialMatches || !signaturesEqual(String(expected.query?.['X-Amz-Signature']), params['X-Amz-Signature'])) {
       throw new S3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
     }
-    return target;
+    const principalId = query.get(PRINCIPAL_QUERY);
+    return principalId === undefined ? target : { ...target, principalId };
   }
 
   private async sign(request: { method: string; host: URL | undefined; path: string; query: Record<string, string>; headers: Record<string, string> }, signingDate: Date, expiresIn: number): Promise<HttpRequest> {
