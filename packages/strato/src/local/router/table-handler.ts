@@ -8,7 +8,7 @@ import type { LocalAccount } from './identity.ts';
 const tableArn = (request: OperationRequest, account: LocalAccount) =>
   `arn:aws:dynamodb:${account.region}:${account.accountId}:table/${request.resource}`;
 
-/** A query of a secondary index is authorized on the index's ARN, under the table's. */
+/** Returns the ARN a query is authorized on: the index's, under the table's, when it reads a secondary index. */
 const queryArn = (request: OperationRequest, account: LocalAccount) => {
   const index = (request.input as { index?: unknown } | undefined)?.index;
   return typeof index === 'string' ? `${tableArn(request, account)}/index/${index}` : tableArn(request, account);

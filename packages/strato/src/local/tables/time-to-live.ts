@@ -1,6 +1,6 @@
 /**
- * Time to Live: a table may name a number attribute that contains an epoch time
- * in seconds; once that time has passed, the item is expired and a later
+ * Time to Live: a table may name a number attribute that contains an epoch
+ * time in seconds. Once that time has passed, the item is expired, and a later
  * sweep deletes it. Until then it still shows in reads, as on AWS, where
  * DynamoDB typically deletes expired items within two days.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html
