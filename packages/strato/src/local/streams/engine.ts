@@ -8,12 +8,12 @@
 import type { StreamModel } from '../../model/index.ts';
 import { silentLogger, type Logger } from '../../observe/logger.ts';
 import { StreamDatabase } from './database.ts';
-import { StreamError, streamNotFound } from './errors.ts';
+import { StreamError, rateExceededMessage, streamNotFound } from './errors.ts';
 import { evenHashKeyRanges, parseExplicitHashKey, partitionKeyHash, shardIdOf, shardIndexForHash, shardIndexOf, type HashKeyRange } from './hash-keys.ts';
 import { formatPosition, formatSequenceNumber, positionOfSequenceNumber, shardSequencePrefix } from './sequence-numbers.ts';
 import { decodeIterator, encodeIterator } from './shard-iterators.ts';
 import type {
-  GetRecordsResult, GetShardIteratorInput, PutRecordInput, PutRecordResult, PutRecordsResult, ShardDescription,
+  GetRecordsResult, GetShardIteratorInput, PutRecordInput, PutRecordResult, PutRecordsResult, PutRecordsResultEntry, ShardDescription,
   ShardRecord, StreamRecord, StreamSummary,
 } from './types.ts';
 import { checkRecord, checkRecords } from './validate.ts';
@@ -29,7 +29,17 @@ export interface StreamEngineOptions {
   /** Clock in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
   readonly logger?: Logger;
+  /**
+   * Enforces Kinesis's write limit of each shard: 1,000 records and 1 MiB per
+   * second. Records over it fail with ProvisionedThroughputExceededException.
+   * @default false
+   * @see https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html
+   */
+  readonly shardWriteLimits?: boolean;
 }
+
+const SHARD_RECORDS_PER_SECOND = 1_000;
+const SHARD_BYTES_PER_SECOND = 1_048_576;
 
 /** GetRecords returns at most 10,000 records. */
 const MAX_GET_RECORDS = 10_000;
@@ -45,6 +55,8 @@ interface ShardState {
   /** Position of the last committed record; 0 when the shard is empty. */
   lastPosition: number;
   lastArrivalMs: number;
+  /** Writes accepted in the current second, for the shard write limit. */
+  writeWindow: { second: number; records: number; bytes: number };
 }
 
 interface StreamState {
@@ -72,6 +84,7 @@ export class StreamEngine {
   readonly #now: () => number;
   readonly #logger: Logger;
   readonly #trimTimer: NodeJS.Timeout;
+  readonly #shardWriteLimits: boolean;
   #pending: PendingPut[] = [];
   #flushScheduled = false;
   #closed = false;
@@ -80,6 +93,7 @@ export class StreamEngine {
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
     this.#accountId = options.accountId ?? '000000000000';
+    this.#shardWriteLimits = options.shardWriteLimits ?? false;
     this.#db = new StreamDatabase(options.stateDir);
 
     const region = options.region ?? 'us-east-1';
@@ -110,22 +124,34 @@ export class StreamEngine {
   async putRecord(streamName: string, input: PutRecordInput): Promise<PutRecordResult> {
     const stream = this.#stream(streamName);
     checkRecord(input, '');
-    const record = { shard: this.#shardFor(stream, input), input };
-    const [result] = await this.#enqueue(stream, [record]);
+    const shard = this.#shardFor(stream, input);
+    if (!this.#withinWriteLimit(shard, input)) {
+      throw new StreamError('ProvisionedThroughputExceededException', rateExceededMessage(shard.id, stream.name, this.#accountId));
+    }
+    const [result] = await this.#enqueue(stream, [{ shard, input }]);
     return result!;
   }
 
   /**
-   * Puts up to 500 records, 5 MiB together, in one transaction.
-   * NOTE: Kinesis can fail single records of a batch when a shard's write
-   * throughput is exceeded; Strato enforces no shard throughput, so every
-   * record of a valid request succeeds and `failedRecordCount` is 0.
+   * Puts up to 500 records, 5 MiB together, in one transaction. With
+   * `shardWriteLimits`, records over their shard's limit fail one by one, as
+   * in Kinesis; without it, every record of a valid request succeeds.
    */
   async putRecords(streamName: string, records: readonly PutRecordInput[]): Promise<PutRecordsResult> {
     const stream = this.#stream(streamName);
     checkRecords(records);
-    const placed = records.map((input) => ({ shard: this.#shardFor(stream, input), input }));
-    return { failedRecordCount: 0, records: await this.#enqueue(stream, placed) };
+    const placed = records.map((input) => {
+      const shard = this.#shardFor(stream, input);
+      return { shard, input, accepted: this.#withinWriteLimit(shard, input) };
+    });
+    const accepted = placed.filter((record) => record.accepted);
+    const written = accepted.length > 0 ? await this.#enqueue(stream, accepted) : [];
+
+    let next = 0;
+    const results: PutRecordsResultEntry[] = placed.map((record) => record.accepted
+      ? written[next++]!
+      : { errorCode: 'ProvisionedThroughputExceededException', errorMessage: rateExceededMessage(record.shard.id, stream.name, this.#accountId) });
+    return { failedRecordCount: placed.length - accepted.length, records: results };
   }
 
   getShardIterator(streamName: string, input: GetShardIteratorInput): { shardIterator: string } {
@@ -281,7 +307,11 @@ export class StreamEngine {
       if (key === undefined) key = Number(this.#db.insertShard.run(name, index).lastInsertRowid);
       const last = this.#db.selectLast.get(key);
       const sequencePrefix = shardSequencePrefix(created, index);
-      return { index, id: shardIdOf(index), key, range, sequencePrefix, lastPosition: last?.position ?? 0, lastArrivalMs: last?.arrival_ms ?? 0 };
+      return {
+        index, id: shardIdOf(index), key, range, sequencePrefix,
+        lastPosition: last?.position ?? 0, lastArrivalMs: last?.arrival_ms ?? 0,
+        writeWindow: { second: 0, records: 0, bytes: 0 },
+      };
     });
     // NOTE: a changed shard count takes effect as a new even split of the hash
     // key range; Kinesis would close the parent shards and keep them readable.
@@ -312,6 +342,20 @@ export class StreamEngine {
     }
     const hash = input.explicitHashKey !== undefined ? parseExplicitHashKey(input.explicitHashKey) : partitionKeyHash(input.partitionKey);
     return stream.shards[shardIndexForHash(stream.ranges, hash)]!;
+  }
+
+  /** Counts the record against its shard's write limit for the current second; false when it is over. */
+  #withinWriteLimit(shard: ShardState, input: PutRecordInput): boolean {
+    if (!this.#shardWriteLimits) return true;
+    const second = Math.floor(this.#now() / 1000);
+    const window = shard.writeWindow;
+    if (window.second !== second) Object.assign(window, { second, records: 0, bytes: 0 });
+
+    const bytes = input.data.length + Buffer.byteLength(input.partitionKey, 'utf8');
+    if (window.records + 1 > SHARD_RECORDS_PER_SECOND || window.bytes + bytes > SHARD_BYTES_PER_SECOND) return false;
+    window.records++;
+    window.bytes += bytes;
+    return true;
   }
 
   #enqueue(stream: StreamState, records: PendingPut['records']): Promise<PutRecordResult[]> {

@@ -8,7 +8,8 @@ export type StreamErrorName =
   | 'ResourceNotFoundException'
   | 'ValidationException'
   | 'InvalidArgumentException'
-  | 'ExpiredIteratorException';
+  | 'ExpiredIteratorException'
+  | 'ProvisionedThroughputExceededException';
 
 export class StreamError extends Error {
   readonly statusCode = 400;
@@ -26,4 +27,9 @@ export function streamNotFound(streamName: string, accountId: string): StreamErr
 /** Kinesis's form for a parameter that breaks a length constraint. */
 export function lengthConstraint(field: string, comparison: 'less than or equal to' | 'greater than or equal to', limit: number): StreamError {
   return new StreamError('ValidationException', `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length ${comparison} ${limit}`);
+}
+
+/** Kinesis's message when a shard's write limit is exceeded. */
+export function rateExceededMessage(shardId: string, streamName: string, accountId: string): string {
+  return `Rate exceeded for shard ${shardId} in stream ${streamName} under account ${accountId}.`;
 }
