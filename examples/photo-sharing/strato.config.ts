@@ -2,6 +2,8 @@ import { defineApp } from 'strato';
 
 export default defineApp({
   name: 'photo-sharing',
+  // The user pool: people sign up and sign in from the web UI, and routes with `auth: true` require their token.
+  auth: {},
   services: {
     photos: {
       functions: {
@@ -50,6 +52,12 @@ export default defineApp({
       tables: {
         // The sort key is the photo id, which is time-ordered, so a descending query lists the newest first.
         items: { partitionKey: 'feed', sortKey: 'id' },
+      },
+    },
+    web: {
+      // The web UI: built with Vite at start, served at the API's origin, so it calls the API without CORS.
+      sites: {
+        app: { dir: 'web/dist', build: 'npm run build', cwd: 'web' },
       },
     },
   },
