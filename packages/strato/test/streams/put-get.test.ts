@@ -147,3 +147,16 @@ test('list shards and describe the stream', (t) => {
   assert.equal(summary.retentionPeriodHours, 48);
   assert.equal(summary.streamStatus, 'ACTIVE');
 });
+
+test('get records returns at most 10 MiB', async (t) => {
+  const { engine } = openStreams(t, [streamModel('events')]);
+  const record = { data: new Uint8Array(1_000_000), partitionKey: 'k' };
+  await engine.putRecords(STREAM, Array.from({ length: 5 }, () => record));
+  await engine.putRecords(STREAM, Array.from({ length: 5 }, () => record));
+  await engine.putRecords(STREAM, Array.from({ length: 2 }, () => record));
+
+  const iterator = engine.getShardIterator(STREAM, { shardId: 'shardId-000000000000', shardIteratorType: 'TRIM_HORIZON' }).shardIterator;
+  const first = engine.getRecords(iterator);
+  assert.equal(first.records.length, 10);
+  assert.equal(engine.getRecords(first.nextShardIterator).records.length, 2);
+});

@@ -41,8 +41,9 @@ export interface StreamEngineOptions {
 const SHARD_RECORDS_PER_SECOND = 1_000;
 const SHARD_BYTES_PER_SECOND = 1_048_576;
 
-/** GetRecords returns at most 10,000 records. */
+/** GetRecords returns at most 10,000 records and 10 MiB of data. */
 const MAX_GET_RECORDS = 10_000;
+const MAX_GET_RECORDS_BYTES = 10 * 1_048_576;
 const TRIM_SWEEP_MS = 60_000;
 
 interface ShardState {
@@ -173,7 +174,7 @@ export class StreamEngine {
       throw new StreamError('InvalidArgumentException', `Limit must be from 1 to ${MAX_GET_RECORDS}; received ${String(limit)}.`);
     }
 
-    const rows = this.readShard(stream.name, shard.index, iterator.position - 1, limit);
+    const rows = withinBytes(this.readShard(stream.name, shard.index, iterator.position - 1, limit), MAX_GET_RECORDS_BYTES);
     const last = rows.at(-1);
     const nextPosition = last ? last.position + 1 : iterator.position;
     const caughtUp = nextPosition > shard.lastPosition;
@@ -410,6 +411,16 @@ export class StreamEngine {
         throw new StreamError('ValidationException', `1 validation error detected: Value '${String(input.shardIteratorType)}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]`);
     }
   }
+}
+
+/** Returns the leading records whose data fits in `maxBytes`, and always the first one. */
+function withinBytes(records: ShardRecord[], maxBytes: number): ShardRecord[] {
+  let bytes = 0;
+  const fits = records.findIndex((record, index) => {
+    bytes += record.data.length;
+    return index > 0 && bytes > maxBytes;
+  });
+  return fits === -1 ? records : records.slice(0, fits);
 }
 
 function toStreamRecord(record: ShardRecord): StreamRecord {
