@@ -18,6 +18,8 @@ export interface PresignInput {
   readonly expiresIn: number;
   /** Content type a PUT must send, signed into the URL. */
   readonly contentType?: string;
+  /** Principal that signs the URL; S3 events of uploads through it name it as `userIdentity.principalId`. */
+  readonly principalId?: string;
 }
 
 /** Signs URLs that the gateway serves, such as the buckets' presigner. */
@@ -59,14 +61,14 @@ export function createBucketHandler(buckets: BucketBackend, presigner?: Presigne
   const objectOperation = (action: string, run: (request: OperationRequest) => unknown): Operation =>
     ({ action: `s3:${action}`, resourceArn: objectArn, run });
 
-  const presign = async ({ resource, input }: OperationRequest, method: 'GET' | 'PUT') => {
+  const presign = async ({ resource, input, caller }: OperationRequest, method: 'GET' | 'PUT') => {
     const options = input as PresignOptions;
     const key = requireKey(options);
     if (!presigner) {
       throw new AwsError('NotImplemented', 'Presigned URLs are not available: this local cloud was started without a presigner.', 501);
     }
     const expiresIn = readExpiresIn(options.expiresIn);
-    return { url: await presigner.presign({ bucket: resource, key, method, expiresIn, contentType: method === 'PUT' ? options.contentType : undefined }) };
+    return { url: await presigner.presign({ bucket: resource, key, method, expiresIn, contentType: method === 'PUT' ? options.contentType : undefined, principalId: caller.principalId }) };
   };
 
   return {
