@@ -49,10 +49,13 @@ test('dev reloads a changed handler', async () => {
   assert.equal(((await (await fetch(`${baseUrl}/hello`)).json()) as { version: number }).version, 1);
 
   const before = strato.output().length;
+  // A log the application writes into its own folder is not source code and reloads nothing.
+  writeFileSync(path.join(appDir, 'debug.log'), 'a line of log\n');
   writeFileSync(path.join(appDir, 'src/hello.ts'), "export const handler = async () => ({ greeting: 'hello', version: 2 });\n");
   await strato.waitFor(/Reloaded 1 functions after src\/hello\.ts changed/, before);
 
   assert.equal(((await (await fetch(`${baseUrl}/hello`)).json()) as { version: number }).version, 2);
+  assert.doesNotMatch(strato.output().slice(before), /debug\.log/);
   strato.child.kill('SIGTERM');
   assert.equal(await strato.exited, 0);
 });

@@ -22,6 +22,13 @@ export interface DevCommandOptions {
   readonly stopSignal: Promise<string>;
 }
 
+/**
+ * Extensions of the files whose changes reload functions. Other files, such
+ * as logs the application writes into its own folder, would otherwise cause
+ * a reload after every write.
+ */
+const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.json', '.py']);
+
 /** Runs until the stop signal, then stops the local cloud; returns the exit code. */
 export async function devCommand(options: DevCommandOptions): Promise<number> {
   const startedAt = performance.now();
@@ -41,7 +48,9 @@ export async function devCommand(options: DevCommandOptions): Promise<number> {
   const watcher = await FileWatcher.start({
     root: app.root,
     onChange: (files) => {
-      applyChanges(cloud, files, print).catch((error: unknown) => print(`error: reloading failed: ${(error as Error).message}`));
+      const sources = files.filter((file) => isFunctionSource(cloud.app, file));
+      if (sources.length === 0) return;
+      applyChanges(cloud, sources, print).catch((error: unknown) => print(`error: reloading failed: ${(error as Error).message}`));
     },
   });
 
@@ -82,6 +91,12 @@ function buildSites(app: AppModel, print: (line: string) => void): void {
       (error: unknown) => print(`error: ${(error as Error).message}`),
     );
   }
+}
+
+/** Returns true for a source file outside the sites' folders, whose build output changes no function. */
+function isFunctionSource(app: AppModel, file: string): boolean {
+  if (!SOURCE_EXTENSIONS.has(path.extname(file))) return false;
+  return !app.sites.some((site) => file.startsWith(site.dir + path.sep));
 }
 
 /**
