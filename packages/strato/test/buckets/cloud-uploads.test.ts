@@ -63,9 +63,11 @@ test('page uploads through a presigned URL', async () => {
   assert.equal(preflight.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
   assert.equal(put.status, 200);
   assert.equal(put.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
-  const uploaded = JSON.parse(line.slice(line.indexOf('UPLOADED ') + 'UPLOADED '.length)) as { eTag: string; text: string };
+  const uploaded = JSON.parse(line.slice(line.indexOf('UPLOADED ') + 'UPLOADED '.length)) as { eTag: string; text: string; principalId: string };
   assert.equal(uploaded.text, 'olá');
   assert.equal(`"${uploaded.eTag}"`, put.headers.get('etag'));
+  // The event names the role session of the function that signed the URL.
+  assert.match(uploaded.principalId, /:uploads-media-upload-url$/);
 });
 
 test('download URL returns the object', async () => {
