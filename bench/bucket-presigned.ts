@@ -1,8 +1,8 @@
 /**
  * Presigned transfer speed: 1 MB objects uploaded and downloaded through
- * presigned URLs over HTTP on 127.0.0.1, with 4 transfers at a time, beside
- * a bare `node:http` server that streams the same bodies to and from plain
- * files, so the ratio shows what signing, the index and the event cost.
+ * presigned URLs over HTTP on 127.0.0.1, with 4 transfers at a time. A bare
+ * `node:http` server streams the same bodies to and from plain files beside
+ * it, so the ratio shows what signing, the index and the event cost.
  *
  * Run alone with `npx tsx bench/bucket-presigned.ts`.
  */
@@ -71,7 +71,7 @@ async function get(url: string): Promise<void> {
   if (response.status !== 200 || body.byteLength !== OBJECT_BYTES) throw new Error(`GET ${url} returned ${response.status}`);
 }
 
-/** A bare server: PUT streams the body to a file, GET streams the file back. */
+/** Measures a bare server whose PUT streams the body to a file and whose GET streams the file back. */
 async function measureBare(dir: string) {
   const { server, baseUrl } = await listen(async (request, response) => {
     const file = path.join(dir, path.basename(request.url ?? 'x'));
@@ -94,7 +94,7 @@ async function measureBare(dir: string) {
   }
 }
 
-/** The bucket store behind presigned URLs, with a notification per upload queued in memory. */
+/** Measures the bucket store behind presigned URLs, with a notification per upload queued in memory. */
 async function measurePresigned(stateDir: string) {
   const queued: unknown[] = [];
   const store = new BucketStore({ stateDir, buckets: [bucket], listener: new BucketNotifier({ buckets: [bucket], queue: { enqueue: async (_id, event) => queued.push(event) } }) });

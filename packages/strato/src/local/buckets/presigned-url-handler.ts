@@ -178,7 +178,7 @@ function answerPreflight(request: IncomingMessage, response: ServerResponse): vo
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, error: unknown, requestId: string, logger: Logger): void {
-  // A client that goes away mid-transfer leaves nobody to answer; the store has already discarded a partial upload.
+  // A client that closes the connection mid-transfer cannot receive a response, and the store has already discarded a partial upload.
   const clientGone = (request.destroyed && !request.complete) || response.destroyed;
   if (clientGone) {
     logger.verbose('%s %s ended early: the client closed the connection (request %s).', request.method, request.url, requestId);
