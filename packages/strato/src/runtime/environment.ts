@@ -49,7 +49,6 @@ export interface InvocationRecord {
 interface RunningInvocation {
   readonly requestId: string;
   readonly startedAt: number;
-  readonly timer: NodeJS.Timeout;
   readonly resolve: (record: InvocationRecord) => void;
 }
 
@@ -74,6 +73,8 @@ export class ExecutionEnvironment {
   private outOfMemory = false;
   private exited = false;
   private running: RunningInvocation | undefined;
+  /** Fires when the running invocation's time is up; it does nothing while the environment is idle. */
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private startSettled: ((error: FunctionError | undefined) => void) | undefined;
 
   constructor(options: EnvironmentOptions) {
@@ -119,9 +120,12 @@ export class ExecutionEnvironment {
     const timeoutMs = this.options.fn.timeoutSeconds * 1000;
     this.state = 'busy';
 
+    // One timer per environment, restarted for each invocation: cheaper than a new timer each time.
+    if (this.timeoutTimer) this.timeoutTimer.refresh();
+    else this.timeoutTimer = setTimeout(() => this.timeOut(), timeoutMs).unref();
+
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.timeOut(), timeoutMs);
-      this.running = { requestId, startedAt: performance.now(), timer, resolve };
+      this.running = { requestId, startedAt: performance.now(), resolve };
       this.post({ type: 'invoke', requestId, event: eventJson, deadline: Date.now() + timeoutMs });
     });
   }
@@ -129,6 +133,7 @@ export class ExecutionEnvironment {
   /** Ends the worker. An invocation still running fails as if the runtime exited. */
   async terminate(): Promise<void> {
     this.state = 'ended';
+    clearTimeout(this.timeoutTimer);
     if (this.exited) return;
     await this.worker.terminate();
   }
@@ -245,7 +250,6 @@ export class ExecutionEnvironment {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
-    clearTimeout(running.timer);
     if (record.ended) this.state = 'ended';
     else if (this.state === 'busy') this.state = 'idle';
     running.resolve(record);

@@ -150,6 +150,7 @@ function failAndExit(label: string, thrown: unknown, error: FunctionError, exitC
   process.exit(exitCode);
 }
 
+/** Estimates the environment's memory from its V8 heap and external memory; Lambda counts the whole sandbox. */
 function memoryUsedMB(): number {
   const heap = getHeapStatistics();
   return Math.ceil((heap.total_heap_size + heap.external_memory) / (1024 * 1024));
