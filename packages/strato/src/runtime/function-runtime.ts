@@ -12,7 +12,7 @@ import { ConcurrencyLimit } from './concurrency.ts';
 import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, requestTooLarge, responseTooLarge } from './errors.ts';
 import { FunctionPool } from './pool.ts';
 import { WorkerFactory } from './worker-factory.ts';
-import { ServiceError, type InvokeOptions, type InvokeResult, type Invoker } from './types.ts';
+import { ServiceError, type InvocationReport, type InvokeOptions, type InvokeResult, type Invoker } from './types.ts';
 
 export interface FunctionRuntimeOptions {
   /**
@@ -26,6 +26,8 @@ export interface FunctionRuntimeOptions {
   readonly router?: ResourceRouter;
   /** Receives every log line of every function: platform lines and the handler's output. */
   readonly onLog?: (functionId: string, line: string) => void;
+  /** Receives the figures of every finished invocation, for metrics and cost estimates. */
+  readonly onReport?: (report: InvocationReport) => void;
   /** @default 'us-east-1' */
   readonly region?: string;
   /** Account id in function ARNs. @default '000000000000' */
@@ -60,7 +62,7 @@ export const RUNTIME_DEFAULTS = Object.freeze({
 
 export class FunctionRuntime implements Invoker {
   private readonly options: FunctionRuntimeOptions;
-  private readonly settings: Required<Omit<FunctionRuntimeOptions, 'stateDir' | 'router' | 'onLog'>>;
+  private readonly settings: Required<Omit<FunctionRuntimeOptions, 'stateDir' | 'router' | 'onLog' | 'onReport'>>;
   private readonly runtimeDir: string;
   private readonly workers: WorkerFactory;
   private readonly account: ConcurrencyLimit;
@@ -139,6 +141,7 @@ export class FunctionRuntime implements Invoker {
       accountConcurrency: this.settings.accountConcurrency,
       idleTimeoutMs: this.settings.idleTimeoutMs,
       log: onLog ? (line) => onLog(fn.id, line) : () => {},
+      onReport: this.options.onReport,
     });
     this.pools.set(fn.id, pool);
     return pool;

@@ -25,16 +25,21 @@ export interface ReportFields {
 }
 
 /**
- * Formats the REPORT line. Since August 2025 Lambda bills the init phase of
- * on-demand functions too, so the billed duration of a cold start is the
- * invocation and init durations together, rounded up to the millisecond.
+ * Returns the billed duration in whole milliseconds. Since August 2025
+ * Lambda bills the init phase of on-demand functions too, so the billed
+ * duration of a cold start is the invocation and init durations together,
+ * rounded up to the millisecond.
  */
+export function billedDurationMs(fields: Pick<ReportFields, 'durationMs' | 'initDurationMs'>): number {
+  return Math.max(1, Math.ceil(fields.durationMs + (fields.initDurationMs ?? 0)));
+}
+
+/** Formats the REPORT line. */
 export function reportLine(fields: ReportFields): string {
-  const billedMs = Math.ceil(fields.durationMs + (fields.initDurationMs ?? 0));
   const parts = [
     `REPORT RequestId: ${fields.requestId}`,
     `Duration: ${fields.durationMs.toFixed(2)} ms`,
-    `Billed Duration: ${Math.max(1, billedMs)} ms`,
+    `Billed Duration: ${billedDurationMs(fields)} ms`,
     `Memory Size: ${fields.memorySizeMB} MB`,
     `Max Memory Used: ${fields.maxMemoryUsedMB} MB`,
   ];

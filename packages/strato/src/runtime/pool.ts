@@ -14,8 +14,8 @@ import type { ResourceRouter } from './channel.ts';
 import { ConcurrencyLimit } from './concurrency.ts';
 import { ExecutionEnvironment, type InvocationRecord } from './environment.ts';
 import { throttled } from './errors.ts';
-import { endLine, reportLine, startLine } from './log-lines.ts';
-import type { FunctionError } from './types.ts';
+import { billedDurationMs, endLine, reportLine, startLine, type ReportFields } from './log-lines.ts';
+import type { FunctionError, InvocationReport } from './types.ts';
 import type { WorkerFactory } from './worker-factory.ts';
 
 export interface PoolOptions {
@@ -32,6 +32,8 @@ export interface PoolOptions {
   readonly accountConcurrency: number;
   readonly idleTimeoutMs: number;
   readonly log: (line: string) => void;
+  /** Receives the figures of every finished invocation. */
+  readonly onReport?: (report: InvocationReport) => void;
 }
 
 interface PooledEnvironment {
@@ -116,15 +118,17 @@ export class FunctionPool {
     log(startLine(requestId, '$LATEST'));
     const record = await environment.invoke(requestId, eventJson);
     log(endLine(requestId));
-    log(reportLine({
+    const errorType = record.outcome.ok ? undefined : record.outcome.error.errorType;
+    this.report({
       requestId,
       durationMs: record.durationMs,
       memorySizeMB: this.fn.memoryMB,
       maxMemoryUsedMB: record.maxMemoryUsedMB,
       initDurationMs: environment.coldStart ? environment.initDurationMs : undefined,
       status: record.ended,
-      errorType: record.ended === 'error' && !record.outcome.ok ? record.outcome.error.errorType : undefined,
-    }));
+      // The REPORT line names the error type only when the error ended the environment.
+      errorType: record.ended === 'error' ? errorType : undefined,
+    }, errorType);
     environment.coldStart = false;
 
     this.release(pooled);
@@ -192,7 +196,7 @@ export class FunctionPool {
     const { log } = this.options;
     log(startLine(requestId, '$LATEST'));
     log(endLine(requestId));
-    log(reportLine({
+    this.report({
       requestId,
       durationMs: 0,
       memorySizeMB: this.fn.memoryMB,
@@ -200,8 +204,23 @@ export class FunctionPool {
       initDurationMs: failure.initDurationMs,
       status: 'error',
       errorType: failure.error.errorType,
-    }));
+    }, failure.error.errorType);
     return { outcome: { ok: false, error: failure.error }, durationMs: 0, maxMemoryUsedMB: 0, ended: 'error' };
+  }
+
+  /** Logs the REPORT line and passes its figures to `onReport`. */
+  private report(fields: ReportFields, functionErrorType: string | undefined): void {
+    this.options.log(reportLine(fields));
+    this.options.onReport?.({
+      functionId: this.fn.id,
+      requestId: fields.requestId,
+      durationMs: fields.durationMs,
+      billedDurationMs: billedDurationMs(fields),
+      memorySizeMB: fields.memorySizeMB,
+      maxMemoryUsedMB: fields.maxMemoryUsedMB,
+      initDurationMs: fields.initDurationMs,
+      errorType: functionErrorType,
+    });
   }
 
   private ended(environment: ExecutionEnvironment): void {

@@ -32,6 +32,21 @@ export interface Invoker {
   invoke(fn: FunctionModel, event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
 }
 
+/** Figures of one finished invocation, as its REPORT log line gives them. */
+export interface InvocationReport {
+  readonly functionId: string;
+  readonly requestId: string;
+  readonly durationMs: number;
+  /** Duration Lambda would bill, in whole milliseconds, init included on a cold start. */
+  readonly billedDurationMs: number;
+  readonly memorySizeMB: number;
+  readonly maxMemoryUsedMB: number;
+  /** Present only on a cold start. */
+  readonly initDurationMs?: number;
+  /** Type of the function error, when the invocation failed. */
+  readonly errorType?: string;
+}
+
 /** An error of the Lambda service itself, as the Invoke API returns it. */
 export class ServiceError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
+import type { InvocationReport } from '../../src/runtime/index.ts';
 import { fixtureFunction, startRuntime } from './helpers.ts';
 
 const harness = startRuntime();
@@ -57,4 +58,23 @@ test('only a cold start reports Init Duration', async () => {
   assert.ok([Math.ceil(printedSum - 0.01), Math.ceil(printedSum + 0.01)].includes(Number(cold[2])), reportOf(first.requestId));
   assert.doesNotMatch(reportOf(second.requestId), /Init Duration/);
   assert.match(reportOf(second.requestId), /\tMax Memory Used: \d+ MB$/);
+});
+
+test('reports reach onReport with their figures', async (t) => {
+  const reports: InvocationReport[] = [];
+  const reporting = startRuntime({ onReport: (report) => reports.push(report) });
+  t.after(() => reporting.close());
+  const fn = fixtureFunction('throws', { handler: 'throws.handler', memory: 256 });
+
+  const cold = await reporting.runtime.invoke(fn, { speed: 1 });
+  const warm = await reporting.runtime.invoke(fn, { speed: 2 });
+
+  assert.deepEqual(reports.map((report) => report.requestId), [cold.requestId, warm.requestId]);
+  assert.equal(reports[0]!.functionId, 'handlers.throws');
+  assert.equal(reports[0]!.memorySizeMB, 256);
+  assert.equal(reports[0]!.errorType, 'RangeError');
+  assert.ok(reports[0]!.initDurationMs! > 0);
+  assert.equal(reports[0]!.billedDurationMs, Math.max(1, Math.ceil(reports[0]!.durationMs + reports[0]!.initDurationMs!)));
+  assert.equal(reports[1]!.initDurationMs, undefined);
+  assert.ok(reports[1]!.maxMemoryUsedMB > 0);
 });

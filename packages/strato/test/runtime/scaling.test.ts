@@ -135,3 +135,16 @@ test('python functions are rejected with a clear error', async (t) => {
     return true;
   });
 });
+
+test('changed settings apply to new environments', async (t) => {
+  const harness = startRuntime();
+  t.after(() => harness.close());
+  const small = fixtureFunction('echo', { handler: 'echo.handler', memory: 128 });
+  const large = fixtureFunction('echo', { handler: 'echo.handler', memory: 1024 });
+
+  const before = payloadOf(await harness.runtime.invoke(small, {})) as { context: { memoryLimitInMB: string } };
+  const after = payloadOf(await harness.runtime.invoke(large, {})) as { context: { memoryLimitInMB: string } };
+
+  assert.equal(before.context.memoryLimitInMB, '128');
+  assert.equal(after.context.memoryLimitInMB, '1024');
+});
