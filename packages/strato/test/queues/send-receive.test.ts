@@ -135,6 +135,20 @@ test('change visibility of an expired receive fails', async (t) => {
   assert.throws(() => engine.changeMessageVisibility(QUEUE, message!.receiptHandle, 43_201), { name: 'InvalidParameterValue' });
 });
 
+test('visibility stays within 12 hours of the receive', async (t) => {
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+  const { engine, clock } = openEngine(t, [queueModel('work')]);
+  engine.sendMessage(QUEUE, { body: 'long job' });
+
+  const [message] = await engine.receiveMessage(QUEUE, { visibilityTimeout: 7_200 });
+  clock.advance(3_600_000);
+  assert.throws(() => engine.changeMessageVisibility(QUEUE, message!.receiptHandle, 43_200), {
+    name: 'InvalidParameterValue',
+    message: /Total VisibilityTimeout for the message is beyond the limit \[43200 seconds\]/,
+  });
+  assert.doesNotThrow(() => engine.changeMessageVisibility(QUEUE, message!.receiptHandle, 39_600));
+});
+
 test('delivery delay of the queue and of a message', async (t) => {
   const { engine, clock } = openEngine(t, [queueModel('work', { deliveryDelaySeconds: 10 })]);
   engine.sendMessage(QUEUE, { body: 'queue delay' });

@@ -28,6 +28,8 @@ export interface MessageRow {
   readonly visible_at: number;
   readonly receive_count: number;
   readonly first_received_at: number | null;
+  /** Time of the latest receive; SQS counts the 12-hour visibility limit from it. */
+  readonly received_at: number | null;
   /** Changes with every receive, so only the latest receipt handle matches. */
   readonly receipt_token: string | null;
   readonly group_id: string | null;
@@ -36,7 +38,7 @@ export interface MessageRow {
   readonly trace_header: string | null;
 }
 
-export type NewMessage = Omit<MessageRow, 'seq' | 'receive_count' | 'first_received_at' | 'receipt_token'>;
+export type NewMessage = Omit<MessageRow, 'seq' | 'receive_count' | 'first_received_at' | 'received_at' | 'receipt_token'>;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS messages (
@@ -52,6 +54,7 @@ const SCHEMA = `
     visible_at INTEGER NOT NULL,
     receive_count INTEGER NOT NULL DEFAULT 0,
     first_received_at INTEGER,
+    received_at INTEGER,
     receipt_token TEXT,
     group_id TEXT,
     deduplication_id TEXT,
@@ -81,7 +84,7 @@ export class QueueDatabase {
   readonly selectInFlightGroups: Database.Statement<[string, number], { group_id: string }>;
   readonly selectBySeq: Database.Statement<[number], MessageRow>;
   readonly selectNextVisibleAt: Database.Statement<[string, number], { next: number | null }>;
-  readonly markReceived: Database.Statement<[string, number, number, number]>;
+  readonly markReceived: Database.Statement<[{ token: string; visibleAt: number; now: number; seq: number }]>;
   readonly moveToDeadLetterQueue: Database.Statement<[string, string, number, number]>;
   readonly moveBackFromDeadLetterQueue: Database.Statement<[string, number, number]>;
   readonly selectQueueSeqs: Database.Statement<[string], { seq: number; dead_letter_source_arn: string | null }>;
@@ -104,6 +107,7 @@ export class QueueDatabase {
     // A larger page cache keeps the index pages that sends and receives touch in memory as a backlog grows past SQLite's 2 MiB default.
     this.#db.pragma('cache_size = -65536');
     this.#db.exec(SCHEMA);
+    addMissingColumns(this.#db);
 
     const db = this.#db;
     this.#runInTransaction = db.transaction((work: () => unknown) => work());
@@ -118,8 +122,8 @@ export class QueueDatabase {
     this.selectBySeq = db.prepare('SELECT * FROM messages WHERE seq = ?');
     this.selectNextVisibleAt = db.prepare('SELECT MIN(visible_at) AS next FROM messages WHERE queue = ? AND visible_at > ?');
     this.markReceived = db.prepare(`
-      UPDATE messages SET receipt_token = ?, visible_at = ?, receive_count = receive_count + 1,
-        first_received_at = COALESCE(first_received_at, ?) WHERE seq = ?`);
+      UPDATE messages SET receipt_token = @token, visible_at = @visibleAt, receive_count = receive_count + 1,
+        first_received_at = COALESCE(first_received_at, @now), received_at = @now WHERE seq = @seq`);
     this.moveToDeadLetterQueue = db.prepare(`
       UPDATE messages SET queue = ?, dead_letter_source_arn = ?, visible_at = ?, receive_count = 0,
         first_received_at = NULL, receipt_token = NULL WHERE seq = ?`);
@@ -150,4 +154,10 @@ export class QueueDatabase {
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/** Adds the columns that later versions introduced to a state file created before them. */
+function addMissingColumns(db: Database.Database): void {
+  const columns = new Set((db.pragma('table_info(messages)') as { name: string }[]).map((column) => column.name));
+  if (!columns.has('received_at')) db.exec('ALTER TABLE messages ADD COLUMN received_at INTEGER');
 }

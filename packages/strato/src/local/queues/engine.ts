@@ -233,9 +233,12 @@ export class QueueEngine {
     if (row.visible_at <= now) {
       throw new QueueError('MessageNotInflight', `The message "${row.message_id}" is not in flight: its visibility timeout has ended. Receive it again to get a new receipt handle.`);
     }
-    // NOTE: SQS also rejects a timeout that would keep the message hidden more
-    // than 12 hours after its receive; that limit is not checked here.
-    this.#db.setVisibleAt.run(now + visibilityTimeout * 1000, row.seq);
+    // A message stays hidden at most 12 hours after the receive that issued the handle.
+    const visibleAt = now + visibilityTimeout * 1000;
+    if (visibleAt - (row.received_at ?? now) > MAX_VISIBILITY_TIMEOUT_SECONDS * 1000) {
+      throw invalidParameter('VisibilityTimeout', visibilityTimeout, `Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_TIMEOUT_SECONDS} seconds].`);
+    }
+    this.#db.setVisibleAt.run(visibleAt, row.seq);
     queue.arrivals.notify();
   }
 
@@ -423,7 +426,7 @@ export class QueueEngine {
           skipped++;
         } else {
           const token = randomUUID();
-          this.#db.markReceived.run(token, now + visibilitySeconds * 1000, now, row.seq);
+          this.#db.markReceived.run({ token, visibleAt: now + visibilitySeconds * 1000, now, seq: row.seq });
           received.push(toReceivedMessage(row, { token, now }, queue.model.fifo));
         }
       }
