@@ -101,7 +101,7 @@ async function errorCode(response: Response): Promise<string | undefined> {
 
 test('presigned PUT then GET round trip', async (t) => {
   const cloud = await startCloud(t);
-  const putUrl = await cloud.presign({ method: 'PUT', key: 'uploads/photo 1.jpg', expiresIn: 300, contentType: 'image/jpeg' });
+  const putUrl = await cloud.presign({ method: 'PUT', key: 'uploads/photo 1.jpg', expiresIn: 300, contentType: 'image/jpeg', metadata: { Owner: 'ana' } });
 
   const put = await fetch(putUrl, { method: 'PUT', body: Buffer.from('jpeg bytes'), headers: { 'Content-Type': 'image/jpeg', 'x-amz-meta-owner': 'ana' } });
   assert.equal(put.status, 200);
@@ -200,6 +200,27 @@ test('expired URLs get AccessDenied', async (t) => {
   const body = await response.text();
   assert.match(body, /<Code>AccessDenied<\/Code>/);
   assert.match(body, /<Message>Request has expired<\/Message>/);
+});
+
+test('unsigned x-amz headers are rejected', async (t) => {
+  const cloud = await startCloud(t);
+  const plain = await cloud.presign({ method: 'PUT', key: 'k', expiresIn: 60 });
+  const withOwner = await cloud.presign({ method: 'PUT', key: 'k', expiresIn: 60, metadata: { owner: 'ana' } });
+
+  const unsigned = await fetch(plain, { method: 'PUT', body: Buffer.from('x'), headers: { 'x-amz-meta-owner': 'ana' } });
+  const changed = await fetch(withOwner, { method: 'PUT', body: Buffer.from('x'), headers: { 'x-amz-meta-owner': 'eve' } });
+  const missing = await fetch(withOwner, { method: 'PUT', body: Buffer.from('x') });
+
+  // S3 rejects x-amz-* headers that the signature does not cover, naming them in HeadersNotSigned.
+  assert.equal(unsigned.status, 403);
+  const body = await unsigned.text();
+  assert.match(body, /<Code>AccessDenied<\/Code>/);
+  assert.match(body, /<HeadersNotSigned>x-amz-meta-owner<\/HeadersNotSigned>/);
+  assert.equal(changed.status, 403);
+  assert.equal(await errorCode(changed), 'SignatureDoesNotMatch');
+  assert.equal(missing.status, 403);
+  assert.equal(await errorCode(missing), 'SignatureDoesNotMatch');
+  assert.throws(() => cloud.store.head(BUCKET, 'k'), { name: 'NoSuchKey' });
 });
 
 test('wrong method gets SignatureDoesNotMatch', async (t) => {

@@ -48,6 +48,8 @@ export interface PresignInput {
    * as `userIdentity.principalId` in the events of uploads through the URL, so the URL carries it, signed.
    */
   readonly principalId?: string;
+  /** For PUT: user metadata the upload must send as `x-amz-meta-*` headers, signed like the content type. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface PresignerOptions {
@@ -87,6 +89,7 @@ export class Presigner {
     const base = new URL(this.baseUrl());
     const headers: Record<string, string> = { host: base.host, [CONTENT_SHA256_HEADER]: UNSIGNED_PAYLOAD };
     if (input.contentType) headers['content-type'] = input.contentType;
+    for (const [name, value] of Object.entries(input.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
 
     const query: Record<string, string> = input.principalId ? { [PRINCIPAL_QUERY]: input.principalId } : {};
     const signed = await this.sign({ method: input.method, host: base, path: objectPath(input.bucket, input.key), query, headers }, new Date(this.now()), input.expiresIn);
@@ -126,6 +129,7 @@ export class Presigner {
     if (!credentialMatches || !signaturesEqual(String(expected.query?.['X-Amz-Signature']), params['X-Amz-Signature'])) {
       throw new S3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
     }
+    rejectUnsignedAmzHeaders(request.headers, params['X-Amz-SignedHeaders']);
     const principalId = query.get(PRINCIPAL_QUERY);
     return principalId === undefined ? target : { ...target, principalId };
   }
@@ -139,8 +143,9 @@ export class Presigner {
       query: request.query,
       headers: { ...request.headers, [CONTENT_SHA256_HEADER]: UNSIGNED_PAYLOAD },
     };
-    const unsigned = new Set([CONTENT_SHA256_HEADER]);
-    return this.signer.presign(toSign, { signingDate, expiresIn, unsignableHeaders: unsigned, unhoistableHeaders: unsigned });
+    // Every header stays a header, user metadata included, so the request must send the signed values.
+    const unhoistable = new Set(Object.keys(toSign.headers));
+    return this.signer.presign(toSign, { signingDate, expiresIn, unsignableHeaders: new Set([CONTENT_SHA256_HEADER]), unhoistableHeaders: unhoistable });
   }
 }
 
@@ -234,6 +239,15 @@ function signedHeaderValues(headers: IncomingSignedRequest['headers'], signedHea
     if (value !== undefined) values[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return values;
+}
+
+/** S3 rejects a presigned request that sends `x-amz-*` headers its signature does not cover, except the payload hash. */
+function rejectUnsignedAmzHeaders(headers: IncomingSignedRequest['headers'], signedHeaders: string): void {
+  const signed = new Set(signedHeaders.split(';'));
+  const unsigned = Object.keys(headers).filter((name) => name.startsWith('x-amz-') && name !== CONTENT_SHA256_HEADER && !signed.has(name));
+  if (unsigned.length > 0) {
+    throw new S3Error('AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
+  }
 }
 
 function signaturesEqual(expected: string, provided: string): boolean {
