@@ -58,7 +58,7 @@ export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'ended';
 
 export class ExecutionEnvironment {
   state: EnvironmentState = 'starting';
-  /** Milliseconds from creating the worker to the handler module being loaded. */
+  /** Milliseconds from the start of the cold start to the handler module being loaded. */
   initDurationMs = 0;
   /** True until the first invocation has been reported, which carries the init duration. */
   coldStart = true;

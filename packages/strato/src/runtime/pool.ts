@@ -184,6 +184,8 @@ export class FunctionPool {
     });
     const pooled: PooledEnvironment = { environment, generation, discarded: false, tempDirKept: false };
     this.all.set(environment, pooled);
+    // A pool closed while the worker was taken ends it at once; its start then fails with Runtime.ExitError.
+    if (this.closed) void this.discard(pooled);
 
     const initError = await environment.start(requestId);
     this.options.workers.replenish(this.fn.memoryMB);
