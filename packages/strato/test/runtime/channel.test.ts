@@ -56,3 +56,11 @@ test('another function is denied by the router', async () => {
   assert.equal(!result.ok && result.error.errorType, 'AccessDeniedException');
   assert.equal(!result.ok && result.error.errorMessage, 'handlers.intruder is not allowed to use bucket fx-handlers-photos.');
 });
+
+test('callback handler waits for a resource reply', async () => {
+  router.objects.set('a.bin', new Uint8Array([7, 8, 9]));
+  const fn = fixtureFunction('resources', { handler: 'callback.callsResource' });
+  const result = await harness.runtime.invoke(fn, { resource: 'fx-handlers-photos' });
+
+  assert.deepEqual(payloadOf(result), { bytes: [7, 8, 9] });
+});
