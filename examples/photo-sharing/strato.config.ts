@@ -19,8 +19,9 @@ export default defineApp({
         },
       },
       routes: {
-        'POST /photos': 'create-photo',
-        'GET /photos': 'list-photos',
+        // Creating a photo and listing one's own need a signed-in user; the owner is the token's `sub`.
+        'POST /photos': { function: 'create-photo', auth: true },
+        'GET /photos': { function: 'list-photos', auth: true },
         'GET /photos/{id}': 'get-photo',
       },
       buckets: {
@@ -30,8 +31,9 @@ export default defineApp({
         thumbnails: {},
       },
       tables: {
-        // The sort key `id` is time-ordered, so a descending query lists the newest photos first.
-        photos: { partitionKey: 'owner', sortKey: 'id' },
+        // The partition key is the user's id; the sort key `id` is time-ordered, so a descending query lists the newest photos first.
+        // `by-id` finds a photo by its id alone, for `GET /photos/{id}` and `make-thumbnail`.
+        photos: { partitionKey: 'owner', sortKey: 'id', indexes: { 'by-id': { partitionKey: 'id' } } },
       },
     },
     feed: {

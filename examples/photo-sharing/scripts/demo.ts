@@ -11,10 +11,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
+import { signInLocalUser } from './local-user.ts';
 import { contentTypeOf, PhotosClient, type PhotoView } from './photos-client.ts';
 
 const DEFAULT_FOLDER = path.join(import.meta.dirname, '../demo-photos');
 const DEFAULT_URL = 'http://127.0.0.1:3000';
+/** The account the demo signs up and uploads as; sign in with it in the web UI to see its photos. */
+const DEMO_EMAIL = 'demo@example.com';
+const DEMO_PASSWORD = 'Demo-Photos-1';
 
 interface Outcome {
   readonly file: string;
@@ -26,7 +30,6 @@ interface Outcome {
 async function main(): Promise<number> {
   const folder = resolveFolder(process.argv[2]);
   const baseUrl = process.env.STRATO_URL ?? DEFAULT_URL;
-  const client = new PhotosClient(baseUrl);
 
   if (!existsSync(folder)) {
     console.error(`Folder ${folder} does not exist. Pass a folder of images, or nothing to upload the demo photos.`);
@@ -42,12 +45,16 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Uploading needs a signed-in user, so the demo signs up its own, as a person would in the web UI.
+  const user = await signInLocalUser(baseUrl, DEMO_EMAIL, DEMO_PASSWORD);
+  const client = new PhotosClient(baseUrl, user.idToken);
+
   console.log(`Uploading ${files.length} photos from ${folder} to ${baseUrl}\n`);
   const outcomes = await Promise.all(files.map((file) => uploadAndWait(client, file)));
 
   const failedRequests = outcomes.filter((outcome) => outcome.error !== undefined).length;
   const ready = outcomes.filter((outcome) => outcome.photo?.status === 'ready').length;
-  console.log(`\n${ready} of ${outcomes.length} photos ready. List them with: curl ${new URL('/photos', baseUrl)}`);
+  console.log(`\n${ready} of ${outcomes.length} photos ready. See them at ${baseUrl}, signed in as ${DEMO_EMAIL} (password ${DEMO_PASSWORD}), or in the feed: curl ${new URL('/feed', baseUrl)}`);
   return failedRequests === 0 ? 0 : 1;
 }
 
@@ -66,7 +73,7 @@ function listImages(folder: string): string[] {
 
 async function isReachable(baseUrl: string): Promise<boolean> {
   try {
-    await fetch(new URL('/photos?limit=1', baseUrl));
+    await fetch(new URL('/feed?limit=1', baseUrl));
     return true;
   } catch {
     return false;

@@ -64,7 +64,11 @@ export interface WaitOptions {
 }
 
 export class PhotosClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** The signed-in user's ID token, which `POST /photos` and `GET /photos` require. */
+    private readonly idToken?: string,
+  ) {}
 
   async createPhoto(request: { contentType: string; filename?: string }): Promise<CreatedPhoto> {
     return this.requestJson<CreatedPhoto>('POST', '/photos', 201, JSON.stringify(request));
@@ -119,11 +123,9 @@ export class PhotosClient {
   }
 
   private async requestJson<T>(method: string, pathAndQuery: string, expectedStatus: number, body?: string): Promise<T> {
-    const response = await fetch(new URL(pathAndQuery, this.baseUrl), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body,
-    });
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (this.idToken) headers.authorization = `Bearer ${this.idToken}`;
+    const response = await fetch(new URL(pathAndQuery, this.baseUrl), { method, headers, body });
     const text = await response.text();
     if (response.status !== expectedStatus) {
       throw new UnexpectedResponseError(`${method} ${pathAndQuery}`, response.status, text);

@@ -22,7 +22,7 @@ after(async () => {
 async function request(method: string, pathAndQuery: string, body?: string) {
   const response = await fetch(new URL(pathAndQuery, running.url), {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${running.user.idToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body,
   });
   const text = await response.text();

@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import { LocalCloud } from '../../../packages/strato/src/local/index.ts';
 import { loadApp } from '../../../packages/strato/src/model/index.ts';
+import { signInLocalUser, type LocalUser } from '../scripts/local-user.ts';
 import { PhotosClient, type PhotoView } from '../scripts/photos-client.ts';
 
 export const APP_DIR = path.resolve(import.meta.dirname, '..');
@@ -18,7 +19,10 @@ export const DEMO_PHOTOS_DIR = path.join(APP_DIR, 'demo-photos');
 
 export interface RunningApp {
   readonly url: string;
+  /** A client signed in as `user`. */
   readonly client: PhotosClient;
+  /** A user signed up and signed in for the test. */
+  readonly user: LocalUser;
   /** Every log line of the local cloud and its functions so far, to show when a test fails. */
   readonly logs: readonly string[];
   stop(): Promise<void>;
@@ -35,9 +39,12 @@ export async function startPhotoSharing(): Promise<RunningApp> {
   const app = await loadApp(APP_DIR);
   const cloud = await LocalCloud.start({ app, port: 0, stateDir, logSink: (line) => logs.push(line) });
 
+  const user = await signInLocalUser(cloud.url, 'tester@example.com', 'Test-Password-1');
+
   return {
     url: cloud.url,
-    client: new PhotosClient(cloud.url),
+    client: new PhotosClient(cloud.url, user.idToken),
+    user,
     logs,
     async stop() {
       await cloud.stop();

@@ -7,7 +7,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { bucket, table } from 'strato/client';
 
 import { HttpError, json, parseJsonObject, route } from './http.ts';
-import { newPhotoId, originalKeyOf, PUBLIC_GALLERY, type Photo } from './photo.ts';
+import { ownerOf } from './owner.ts';
+import { newPhotoId, originalKeyOf, type Photo } from './photo.ts';
 
 /** Image formats that sharp reads with its prebuilt binaries. */
 const ACCEPTED_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'];
@@ -26,11 +27,12 @@ interface CreatePhotoRequest {
 }
 
 export const handler = route(async (event: APIGatewayProxyEventV2) => {
+  const owner = ownerOf(event);
   const request = validateRequest(parseJsonObject(event));
 
   const id = newPhotoId();
   const photo: Photo = {
-    owner: PUBLIC_GALLERY,
+    owner,
     id,
     status: 'pending',
     createdAt: new Date().toISOString(),

@@ -1,5 +1,5 @@
 /**
- * `GET /photos?limit=N&cursor=C`: lists photos, newest first, one page at a
+ * `GET /photos?limit=N&cursor=C`: lists the signed-in user's photos, newest first, one page at a
  * time. `nextCursor` is present while more photos follow; pass it back as
  * `cursor` to get the next page.
  */
@@ -7,7 +7,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { table, type Key } from 'strato/client';
 
 import { HttpError, json, route } from './http.ts';
-import { isPhotoId, PUBLIC_GALLERY, type Photo } from './photo.ts';
+import { ownerOf } from './owner.ts';
+import { isPhotoId, type Photo } from './photo.ts';
 import { presentPhoto } from './present.ts';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -18,10 +19,11 @@ const photos = table<Photo>('photos');
 type PhotoKey = { readonly owner: string; readonly id: string };
 
 export const handler = route(async (event: APIGatewayProxyEventV2) => {
+  const owner = ownerOf(event);
   const limit = parseLimit(event.queryStringParameters?.limit);
-  const startKey = parseCursor(event.queryStringParameters?.cursor);
+  const startKey = parseCursor(event.queryStringParameters?.cursor, owner);
 
-  const page = await photos.query({ partition: PUBLIC_GALLERY, descending: true, limit, startKey });
+  const page = await photos.query({ partition: owner, descending: true, limit, startKey });
 
   return json(200, {
     photos: await Promise.all(page.items.map(presentPhoto)),
@@ -44,7 +46,7 @@ function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify({ owner: key.owner, id: key.id })).toString('base64url');
 }
 
-function parseCursor(value: string | undefined): PhotoKey | undefined {
+function parseCursor(value: string | undefined, owner: string): PhotoKey | undefined {
   if (value === undefined) return undefined;
 
   let key: unknown;
@@ -54,7 +56,7 @@ function parseCursor(value: string | undefined): PhotoKey | undefined {
     key = undefined;
   }
   const candidate = key as Partial<PhotoKey> | undefined;
-  if (candidate?.owner !== PUBLIC_GALLERY || typeof candidate.id !== 'string' || !isPhotoId(candidate.id)) {
+  if (candidate?.owner !== owner || typeof candidate.id !== 'string' || !isPhotoId(candidate.id)) {
     throw new HttpError(400, 'InvalidCursor', `cursor "${value}" is not valid. Pass the nextCursor of the previous page unchanged.`);
   }
   return { owner: candidate.owner, id: candidate.id };

@@ -7,7 +7,8 @@
 import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
 import { bucket, bus, table } from 'strato/client';
 
-import { photoIdOfKey, PUBLIC_GALLERY, thumbnailKeyOf, type Photo, type Thumbnail, type ThumbnailSize } from './photo.ts';
+import { findPhoto } from './owner.ts';
+import { photoIdOfKey, thumbnailKeyOf, type Photo, type Thumbnail, type ThumbnailSize } from './photo.ts';
 import { renderThumbnails, type RenderedPhoto } from './thumbnails.ts';
 
 const originals = bucket('originals');
@@ -30,7 +31,7 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
     return;
   }
 
-  const photo = await photos.get({ owner: PUBLIC_GALLERY, id });
+  const photo = await findPhoto(photos, id);
   if (!photo) {
     console.warn(`Skipping ${key}: no photo record has the id ${id}.`);
     return;
@@ -57,12 +58,12 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
     // photo ends as failed and the handler returns normally.
     const reason = `The upload is not an image that can be read: ${(error as Error).message}`;
     console.warn(`Photo ${id} failed (request ${requestId}): ${reason}`);
-    await finishPhoto(id, { status: 'failed', failureReason: reason, sourceETag: record.s3.object.eTag });
+    await finishPhoto(photo.owner, id, { status: 'failed', failureReason: reason, sourceETag: record.s3.object.eTag });
     return;
   }
 
   const stored = await storeThumbnails(id, rendered);
-  const updated = await finishPhoto(id, {
+  const updated = await finishPhoto(photo.owner, id, {
     status: 'ready',
     width: rendered.width,
     height: rendered.height,
@@ -86,9 +87,9 @@ async function readOriginal(key: string): Promise<Uint8Array | undefined> {
 }
 
 /** Writes the outcome to the photo record, unless the record was deleted meanwhile; returns whether it wrote. */
-async function finishPhoto(id: string, changes: Partial<Photo>): Promise<boolean> {
+async function finishPhoto(owner: string, id: string, changes: Partial<Photo>): Promise<boolean> {
   try {
-    await photos.update({ owner: PUBLIC_GALLERY, id }, { ...changes, updatedAt: new Date().toISOString() }, { ifExists: true });
+    await photos.update({ owner, id }, { ...changes, updatedAt: new Date().toISOString() }, { ifExists: true });
     return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {

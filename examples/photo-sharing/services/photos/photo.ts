@@ -15,7 +15,7 @@ export interface Thumbnail {
 }
 
 export interface Photo {
-  /** Partition key: the gallery the photo belongs to. */
+  /** Partition key: the id of the user who uploaded the photo (the `sub` claim of their token). */
   readonly owner: string;
   /** Sort key: time-ordered, so a descending query lists the newest photos first. */
   readonly id: string;
@@ -37,12 +37,6 @@ export interface Photo {
   readonly failureReason?: string;
   readonly updatedAt?: string;
 }
-
-/**
- * The gallery every photo belongs to.
- * NOTE: the application has no users yet, so all photos share one partition.
- */
-export const PUBLIC_GALLERY = 'public';
 
 /** Prefix of original uploads in the `originals` bucket; the notification that starts `make-thumbnail` filters on it. */
 export const UPLOAD_PREFIX = 'uploads/';
