@@ -39,18 +39,25 @@ function SignedInOrOut({ config }: { config: SiteConfig }) {
   const [readyIds, setReadyIds] = useState<readonly string[]>([]);
   const [uploadedIds, setUploadedIds] = useState<readonly string[]>([]);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const sessionChanged = useRef(false);
 
   useEffect(() => {
     auth.currentSession().then(setSession, () => setSession(undefined));
   }, [auth]);
 
-  // After signing in or out, focus moves to the heading of what the page shows now, so screen readers announce it.
   const changeSession = useCallback((next: Session | undefined) => {
+    sessionChanged.current = true;
     setSession(next);
     setReadyIds([]);
     setUploadedIds([]);
-    requestAnimationFrame(() => headingRef.current?.focus());
   }, []);
+
+  // After signing in or out, focus moves to the heading of what the page shows now, so screen readers announce it.
+  useEffect(() => {
+    if (!sessionChanged.current) return;
+    sessionChanged.current = false;
+    headingRef.current?.focus();
+  }, [session]);
 
   const signOut = useCallback(async () => {
     if (!session) return;
