@@ -411,3 +411,15 @@ test('failure after the body is read gets InternalError', async (t) => {
   assert.equal(response.status, 500);
   assert.equal(await errorCode(response), 'InternalError');
 });
+
+test('presigned PUT checks Content-MD5', async (t) => {
+  const cloud = await startCloud(t);
+  const url = await cloud.presign({ method: 'PUT', key: 'checked.txt', expiresIn: 60 });
+
+  // Base64 MD5 of "hello world". S3 returns BadDigest when the body differs.
+  const response = await fetch(url, { method: 'PUT', body: Buffer.from('hello there'), headers: { 'Content-MD5': 'XrY7u+Ae7tCTyyK7j1rNww==' } });
+
+  assert.equal(response.status, 400);
+  assert.equal(await errorCode(response), 'BadDigest');
+  assert.throws(() => cloud.store.head(BUCKET, 'checked.txt'), { name: 'NoSuchKey' });
+});

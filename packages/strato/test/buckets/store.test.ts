@@ -126,3 +126,16 @@ test('objects survive reopening the store', async (t) => {
   assert.equal(body.toString(), 'still here');
   assert.deepEqual(info.metadata, { a: '1' });
 });
+
+test('Content-MD5 is checked against the body', async (t) => {
+  const store = openStore(t);
+  // Base64 MD5 of "hello world".
+  const helloMd5 = 'XrY7u+Ae7tCTyyK7j1rNww==';
+
+  await store.put({ bucket: BUCKET, key: 'checked', body: 'hello world', contentMd5: helloMd5 });
+  await assert.rejects(store.put({ bucket: BUCKET, key: 'corrupt', body: 'hello world!', contentMd5: helloMd5 }), { name: 'BadDigest' });
+  await assert.rejects(store.put({ bucket: BUCKET, key: 'malformed', body: 'x', contentMd5: 'not-md5' }), { name: 'InvalidDigest' });
+
+  assert.equal((await store.get(BUCKET, 'checked')).body.toString(), 'hello world');
+  assert.throws(() => store.head(BUCKET, 'corrupt'), { name: 'NoSuchKey' });
+});

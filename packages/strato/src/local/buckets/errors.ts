@@ -6,9 +6,11 @@
 
 export type S3ErrorCode =
   | 'AccessDenied'
+  | 'BadDigest'
   | 'EntityTooLarge'
   | 'InvalidAccessKeyId'
   | 'InvalidArgument'
+  | 'InvalidDigest'
   | 'InvalidRange'
   | 'InternalError'
   | 'KeyTooLongError'
@@ -23,9 +25,11 @@ export type S3ErrorCode =
 
 const STATUS_BY_CODE: Readonly<Record<S3ErrorCode, number>> = {
   AccessDenied: 403,
+  BadDigest: 400,
   EntityTooLarge: 400,
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InvalidDigest: 400,
   InvalidRange: 416,
   InternalError: 500,
   KeyTooLongError: 400,

@@ -86,7 +86,7 @@ async function putObject(store: BucketStore, request: IncomingMessage, response:
   }
 
   const info = await store.put(
-    { bucket, key, body: request, contentType: request.headers['content-type'], metadata: userMetadataOf(request) },
+    { bucket, key, body: request, contentType: request.headers['content-type'], metadata: userMetadataOf(request), contentMd5: singleHeader(request.headers['content-md5']) },
     { principalId, sourceIp: clientAddress(request) },
   );
   response.writeHead(200, { ETag: info.etag, 'Content-Length': 0 });
@@ -200,6 +200,11 @@ function sendError(request: IncomingMessage, response: ServerResponse, error: un
   if (request.method === 'PUT' && !request.readableEnded) response.setHeader('Connection', 'close');
   response.writeHead(s3Error.statusCode, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
   response.end(body);
+}
+
+/** Returns a header sent once; a header sent several times arrives joined, which no single-valued check accepts. */
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 /** Returns the client's IP address, without the IPv4-mapped IPv6 prefix Node adds. */

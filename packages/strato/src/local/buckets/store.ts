@@ -97,7 +97,12 @@ export class BucketStore {
     const keyBytes = validateKey(input.key);
     const metadata = normaliseMetadata(input.metadata ?? {});
 
+    const expectedMd5 = input.contentMd5 === undefined ? undefined : parseContentMd5(input.contentMd5);
     const written = await writeTempContent(path.join(folder, TEMP_FOLDER), input.body);
+    if (expectedMd5 !== undefined && expectedMd5 !== written.md5) {
+      await rm(written.tempFile, { force: true });
+      throw new S3Error('BadDigest', `The Content-MD5 you specified did not match what we received: "${input.contentMd5}" was given, the body's is "${Buffer.from(written.md5, 'hex').toString('base64')}".`);
+    }
     const file = newObjectFileName(input.key);
     await this.ensureFolder(path.join(folder, path.dirname(file)));
     await rename(written.tempFile, path.join(folder, file));
@@ -235,6 +240,15 @@ export class BucketStore {
       }
     }
   }
+}
+
+/** Returns the hex form of a `Content-MD5` value: the base64 of 16 bytes. */
+function parseContentMd5(value: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 16 || bytes.toString('base64') !== value) {
+    throw new S3Error('InvalidDigest', `The Content-MD5 you specified was invalid: "${value}" is not the base64 of a 16-byte MD5.`);
+  }
+  return bytes.toString('hex');
 }
 
 function parseChange(json: string): ObjectChange {

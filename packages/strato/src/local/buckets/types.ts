@@ -36,6 +36,8 @@ export interface PutObjectInput {
   readonly contentType?: string;
   /** User metadata, stored and returned with lower-case names. At most 2 KB in all, as S3 allows. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Base64 MD5 of the body, as the `Content-MD5` header carries it; a body that does not match gets BadDigest. */
+  readonly contentMd5?: string;
 }
 
 export interface ListObjectsInput {
