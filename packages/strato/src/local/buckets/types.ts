@@ -17,7 +17,7 @@ export interface ObjectInfo {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** Who made a request, for the `userIdentity` and `requestParameters` of the S3 event it causes. */
+/** Caller of a request, for the `userIdentity` and `requestParameters` of the S3 event it causes. */
 export interface RequestContext {
   /** The caller's principal, such as `AWS:STRATOLOCAL:demo-photos-create`. */
   readonly principalId?: string;
