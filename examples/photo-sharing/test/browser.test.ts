@@ -46,7 +46,7 @@ after(async () => {
   await running?.stop();
 });
 
-test('a new user signs up, uploads a photo and sees it in the feed', { skip, timeout: 90_000 }, async () => {
+test('web journey from sign-up to sign-out', { skip, timeout: 90_000 }, async () => {
   const page = await browser.context.newPage();
   const journey = new Journey(page, ARTIFACTS_DIR, running.logs);
   const heading = (name: string) => page.getByRole('heading', { name, exact: true });
