@@ -217,7 +217,8 @@ export class ExecutionEnvironment {
     this.options.log(timeoutLine(running.requestId, timeoutSeconds));
     this.settle({
       outcome: { ok: false, error: timedOut(running.requestId, timeoutSeconds) },
-      durationMs: performance.now() - running.startedAt,
+      // Lambda reports a timed-out invocation's duration as the timeout itself.
+      durationMs: timeoutSeconds * 1000,
       maxMemoryUsedMB: this.maxMemoryUsedMB,
       ended: 'timeout',
     });

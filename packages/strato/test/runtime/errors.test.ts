@@ -83,7 +83,9 @@ test('timeout stops a busy loop and the next call gets a fresh environment', asy
   assert.equal(result.error.errorMessage, `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds`);
   const logs = harness.logsOf(fn);
   assert.ok(logs.some((line) => new RegExp(`^\\S+Z ${result.requestId} Task timed out after 1\\.00 seconds$`).test(line)), logs.join('\n'));
-  assert.ok(logs.some((line) => line.startsWith(`REPORT RequestId: ${result.requestId}\t`) && line.endsWith('\tStatus: timeout')));
+  const report = logs.find((line) => line.startsWith(`REPORT RequestId: ${result.requestId}\t`));
+  assert.match(report ?? '', /\tDuration: 1000\.00 ms\tBilled Duration: 1000 ms\t/);
+  assert.ok(report?.endsWith('\tStatus: timeout'), report);
 
   // RULES.md 9.2: module state starts over after a timeout, but files in the temp folder stay.
   assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, {})), { count: 1, fileFromBefore: true });
