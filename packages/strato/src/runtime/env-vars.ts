@@ -66,7 +66,7 @@ export function logGroupName(fn: FunctionModel): string {
   return `/aws/lambda/${fn.physicalName}`;
 }
 
-/** Bundle folder as a task root: the folder that holds `index.mjs`. */
+/** Returns the task root of a bundle: the folder that contains `index.mjs`. */
 export function taskRootOf(bundleFile: string): string {
   return path.dirname(bundleFile);
 }

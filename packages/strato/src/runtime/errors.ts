@@ -15,7 +15,7 @@ export function requestTooLarge(): ServiceError {
   return new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, 413);
 }
 
-/** The error for an invocation over the function's reserved concurrency or the account's limit. */
+/** Builds the error for an invocation over the function's reserved concurrency or the account's limit. */
 export function throttled(): ServiceError {
   return new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
 }
@@ -31,7 +31,7 @@ export function timedOut(requestId: string, timeoutSeconds: number): FunctionErr
   return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds` };
 }
 
-/** The error of an environment that ended during an invocation (`process.exit`, a crash). */
+/** Builds the error of an environment that ended during an invocation (`process.exit`, a crash). */
 export function runtimeExited(requestId: string, exitCode: number): FunctionError {
   const reason = exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: exit status ${exitCode}`;
   return { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: ${reason}` };

@@ -49,7 +49,7 @@ export function reportLine(fields: ReportFields): string {
   return parts.join('\t');
 }
 
-/** The line Lambda writes when an invocation times out, with spaces, not tabs. */
+/** Formats the line Lambda writes when an invocation times out, with spaces, not tabs. */
 export function timeoutLine(requestId: string, timeoutSeconds: number): string {
   return `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
 }
