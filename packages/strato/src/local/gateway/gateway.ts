@@ -280,10 +280,11 @@ export class Gateway {
       return;
     }
 
-    this.writeResponse(request, response, integration.response, requestId, match);
+    this.writeResponse(request, response, integration.response, parsed, match);
   }
 
-  private writeResponse(request: IncomingMessage, response: ServerResponse, reply: HttpResponse, requestId: string, match: RouteMatch): void {
+  private writeResponse(request: IncomingMessage, response: ServerResponse, reply: HttpResponse, parsed: ParsedRequest, match: RouteMatch): void {
+    const { requestId } = parsed;
     const headers: OutgoingHttpHeaders = this.cors ? this.cors.applyToResponse(request.headers, reply.headers) : { ...reply.headers };
     headers['apigw-requestid'] = requestId;
     headers['content-length'] = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
@@ -297,7 +298,7 @@ export class Gateway {
       return;
     }
     response.end(reply.body);
-    this.logger.verbose('%s %s %d (request %s)', request.method, request.url, reply.status, requestId);
+    this.logger.verbose('%s %s %d in %d ms (request %s, function %s)', request.method, request.url, reply.status, Date.now() - parsed.epochMs, requestId, match.fn.id);
   }
 
   private answerForServiceError(error: unknown, match: RouteMatch, parsed: ParsedRequest): GatewayErrorAnswer {
