@@ -200,13 +200,28 @@ export class ExecutionEnvironment {
       this.post({ type: 'reply', id: call.id, ok: false, error: { name: 'ServiceUnavailableException', message: `No local cloud serves resource calls in this run, so ${call.kind} "${call.resource}" cannot be reached.` } });
       return;
     }
-    router.handle(this.options.fn.id, call).then(
-      (output) => this.post({ type: 'reply', id: call.id, ok: true, output }),
-      (error: unknown) => {
-        const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-        this.post({ type: 'reply', id: call.id, ok: false, error: { name, message } });
+    // A router that throws, or returns what cannot be cloned, fails this call only, never the local cloud.
+    let pending: Promise<unknown>;
+    try {
+      pending = router.handle(this.options.fn.id, call);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      (output) => {
+        try {
+          this.post({ type: 'reply', id: call.id, ok: true, output });
+        } catch (error) {
+          this.replyError(call, error);
+        }
       },
+      (error: unknown) => this.replyError(call, error),
     );
+  }
+
+  private replyError(call: ResourceCall, error: unknown): void {
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    this.post({ type: 'reply', id: call.id, ok: false, error: { name, message } });
   }
 
   private timeOut(): void {

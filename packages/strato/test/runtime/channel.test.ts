@@ -11,11 +11,18 @@ class MemoryBucketRouter implements ResourceRouter {
 
   constructor(private readonly bucket: string, private readonly allowedCaller: string) {}
 
-  async handle(callerFunctionId: string, call: ResourceCall): Promise<unknown> {
+  handle(callerFunctionId: string, call: ResourceCall): Promise<unknown> {
+    // Thrown before any promise exists, as a router with a bug could.
+    if (call.op === 'explode') throw new TypeError('router failed synchronously');
+    return this.run(callerFunctionId, call);
+  }
+
+  private async run(callerFunctionId: string, call: ResourceCall): Promise<unknown> {
     this.callers.push(callerFunctionId);
     if (call.resource !== this.bucket || callerFunctionId !== this.allowedCaller) {
       throw new ServiceError('AccessDeniedException', `${callerFunctionId} is not allowed to use ${call.kind} ${call.resource}.`, 403);
     }
+    if (call.op === 'unclonable') return { callback: () => 'functions cannot be cloned' };
     const input = call.input as { key: string; body?: Uint8Array };
     if (call.op === 'put') {
       this.objects.set(input.key, input.body!);
@@ -63,4 +70,14 @@ test('callback handler waits for a resource reply', async () => {
   const result = await harness.runtime.invoke(fn, { resource: 'fx-handlers-photos' });
 
   assert.deepEqual(payloadOf(result), { bytes: [7, 8, 9] });
+});
+
+test('router failures reach only the calling handler', async () => {
+  const fn = fixtureFunction('resources', { handler: 'resources.callOperation' });
+  const thrown = await harness.runtime.invoke(fn, { resource: 'fx-handlers-photos', op: 'explode' });
+  const unclonable = await harness.runtime.invoke(fn, { resource: 'fx-handlers-photos', op: 'unclonable' });
+
+  assert.equal(!thrown.ok && thrown.error.errorType, 'TypeError');
+  assert.equal(!thrown.ok && thrown.error.errorMessage, 'router failed synchronously');
+  assert.equal(!unclonable.ok && unclonable.error.errorType, 'DataCloneError');
 });
