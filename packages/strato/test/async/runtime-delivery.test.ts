@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -33,7 +32,9 @@ function fixtureApp(): AppModel {
 /** Starts the real runtime, the durable queue and the bucket store on a fresh state folder. */
 function startParts(t: { after(fn: () => Promise<void> | void): void }) {
   const app = fixtureApp();
-  const stateDir = mkdtempSync(path.join(HANDLERS_DIR, '.strato-'));
+  // The state folder lies inside the application folder, so that packages left out of bundles resolve from its node_modules.
+  mkdirSync(path.join(HANDLERS_DIR, '.strato'), { recursive: true });
+  const stateDir = mkdtempSync(path.join(HANDLERS_DIR, '.strato', 'test-'));
   const logs: string[] = [];
   const runtime = new FunctionRuntime({ stateDir, onLog: (_id, line) => logs.push(line) });
   const log = new OutcomeLog();
