@@ -1,6 +1,6 @@
 /**
  * `strato dev` start to ready for the reference application: the time from
- * spawning the command to the line that says the local cloud is ready,
+ * spawning the command to the line that reports the local cloud ready,
  * which `strato dev` prints once the gateway listens and the file watcher
  * runs. Functions are bundled on their first request, so that time is not
  * part of it.

@@ -292,7 +292,7 @@ async function closeParts(parts: OpenedParts): Promise<void> {
   parts.auth?.close();
 }
 
-/** The settings a site's page loads from `/strato-config.json`: the API on the same origin, and the user pool. */
+/** Returns the settings a site's page loads from `/strato-config.json`: the API on the same origin, and the user pool. */
 function siteConfig(auth: LocalAuth | undefined): SiteRuntimeConfig {
   return {
     apiUrl: '',

@@ -46,7 +46,7 @@ export function compileCors(config: CorsConfig | undefined): CorsPolicy | undefi
       if (method !== 'OPTIONS' || origin === undefined || headers['access-control-request-method'] === undefined) return undefined;
 
       const allowed = allowOrigin(origin);
-      // NOTE: a preflight from an origin that is not allowed gets 204 without CORS headers, so the browser blocks the request; the exact AWS response is not documented.
+      // NOTE: a preflight from an origin that is not allowed gets 204 without CORS headers, so the browser blocks the request. The exact AWS response is not documented.
       return allowed === undefined ? {} : { 'access-control-allow-origin': allowed, ...preflightExtra };
     },
 
