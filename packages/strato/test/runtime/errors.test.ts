@@ -70,7 +70,7 @@ test('error is logged as Invoke Error', async () => {
   assert.ok(Array.isArray(logged.stack));
 });
 
-test('timeout stops a busy loop and the next call gets a fresh environment', async () => {
+test('timeout ends a busy loop', async () => {
   const expected = sample('invoke-error-timeout.json');
   const fn = fixtureFunction('busy-loop', { handler: 'busy-loop.handler', timeout: 1 });
   assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, {})), { count: 1, fileFromBefore: false });
@@ -92,7 +92,7 @@ test('timeout stops a busy loop and the next call gets a fresh environment', asy
 });
 
 
-test('memory beyond the limit ends only that environment', async () => {
+test('memory overrun ends one environment', async () => {
   const fn = fixtureFunction('memory-hog', { handler: 'memory-hog.handler', memory: 128, timeout: 30 });
   const result = await harness.runtime.invoke(fn, { hog: true });
 
@@ -108,7 +108,7 @@ test('memory beyond the limit ends only that environment', async () => {
   assert.equal(harness.runtime instanceof Object && (await harness.runtime.invoke(other, {})).ok, true);
 });
 
-test('process.exit ends the environment with Runtime.ExitError', async () => {
+test('process.exit is Runtime.ExitError', async () => {
   const fn = fixtureFunction('exits', { handler: 'exits.handler' });
   const withCode = await harness.runtime.invoke(fn, { code: 3 });
   const withoutCode = await harness.runtime.invoke(fn, { code: 0 });

@@ -27,7 +27,7 @@ test('request at the limit runs', async () => {
   assert.deepEqual(payloadOf(result), { bytes: MAX_REQUEST_BYTES });
 });
 
-test('request over the limit is rejected before the function runs', async () => {
+test('oversized request is rejected', async () => {
   const expected = sample('invoke-error-request-too-large.json');
   const fn = fixtureFunction('payload-rejected', { handler: 'payload.handler' });
 

@@ -10,7 +10,7 @@ interface SleepPayload {
   threadId: number;
 }
 
-test('concurrent requests scale out to separate environments', async (t) => {
+test('concurrent requests scale out', async (t) => {
   const harness = startRuntime();
   t.after(() => harness.close());
   const fn = fixtureFunction('sleep', { handler: 'sleep.handler' });
@@ -25,7 +25,7 @@ test('concurrent requests scale out to separate environments', async (t) => {
   assert.equal(reports.filter((line) => line.includes('\tInit Duration: ')).length, 3);
 });
 
-test('sequential requests reuse one warm environment', async (t) => {
+test('sequential requests reuse an environment', async (t) => {
   const harness = startRuntime();
   t.after(() => harness.close());
   const fn = fixtureFunction('sleep', { handler: 'sleep.handler' });
