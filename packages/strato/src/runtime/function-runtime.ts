@@ -111,6 +111,15 @@ export class FunctionRuntime implements Invoker {
     await this.pools.get(functionId)?.reload();
   }
 
+  /**
+   * Returns the source files of the function's current bundle, so a watcher
+   * can reload only the functions a change affects. Undefined when the
+   * function has not run yet or its last bundle failed.
+   */
+  async bundleInputs(functionId: string): Promise<readonly string[] | undefined> {
+    return this.pools.get(functionId)?.bundleInputs();
+  }
+
   /** Ends every environment. Invocations still running fail with `Runtime.ExitError`. */
   async close(): Promise<void> {
     this.closed = true;

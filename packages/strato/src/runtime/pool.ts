@@ -89,6 +89,12 @@ export class FunctionPool {
     await this.currentBundle();
   }
 
+  /** Returns the source files of the current bundle, or undefined when there is none or it failed. */
+  async bundleInputs(): Promise<readonly string[] | undefined> {
+    const bundle = await this.bundle?.catch(() => undefined);
+    return bundle?.inputs;
+  }
+
   /** Rebundles, ends the idle environments and retires the busy ones after their current request. */
   async reload(fn: FunctionModel = this.fn): Promise<void> {
     this.fn = fn;
