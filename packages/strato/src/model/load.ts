@@ -11,8 +11,17 @@ import { resolveApp } from './resolve.ts';
 
 export const CONFIG_FILE = 'strato.config.ts';
 
+export interface LoadOptions {
+  /**
+   * Also check that every Node handler file exports its handler, which takes
+   * one esbuild pass over the handlers.
+   * @default true
+   */
+  readonly checkExports?: boolean;
+}
+
 /** Loads `strato.config.ts` from an application folder and resolves it into a model. */
-export async function loadApp(dir: string): Promise<AppModel> {
+export async function loadApp(dir: string, options: LoadOptions = {}): Promise<AppModel> {
   const root = path.resolve(dir);
   const file = path.join(root, CONFIG_FILE);
   if (!existsSync(file)) {
@@ -25,5 +34,13 @@ export async function loadApp(dir: string): Promise<AppModel> {
   if (!module.default) {
     throw new ModelError([{ path: CONFIG_FILE, message: 'the file has no default export.', fix: 'End it with `export default defineApp({ ... })`.' }]);
   }
-  return resolveApp(module.default, root);
+  const app = resolveApp(module.default, root);
+
+  if (options.checkExports ?? true) {
+    // Imported here because the runtime's bundler is heavier than the model, which tests also load alone.
+    const { checkHandlerExports } = await import('../runtime/handler-exports.ts');
+    const problems = await checkHandlerExports(app);
+    if (problems.length > 0) throw new ModelError(problems);
+  }
+  return app;
 }

@@ -61,3 +61,15 @@ test('reports every problem with its place', () => {
   assert.ok(problems.some((p) => p.includes('"FETCH" is not an HTTP method')));
   assert.ok(problems.some((p) => p.includes('function "ghost" is not declared')));
 });
+
+test('missing handler export is reported', async () => {
+  const { loadApp } = await import('../../src/model/index.ts');
+  const dir = path.join(import.meta.dirname, '../fixtures/missing-export');
+  await assert.rejects(loadApp(dir), (error: unknown) => {
+    assert.ok(error instanceof ModelError);
+    assert.equal(error.problems.length, 1);
+    assert.equal(error.problems[0]!.path, 'services.web.functions.hello.handler');
+    assert.match(error.problems[0]!.message, /handle/);
+    return true;
+  });
+});
