@@ -112,12 +112,15 @@ export class FunctionRuntime implements Invoker {
   }
 
   /**
-   * Returns the source files of the function's current bundle, so a watcher
-   * can reload only the functions a change affects. Undefined when the
-   * function has not run yet or its last bundle failed.
+   * Returns whether a change to these files calls for a reload of the
+   * function: true when its current bundle includes one of them or its last
+   * bundle failed, false when it has not run yet.
    */
-  async bundleInputs(functionId: string): Promise<readonly string[] | undefined> {
-    return this.pools.get(functionId)?.bundleInputs();
+  async isAffectedBy(functionId: string, files: ReadonlySet<string>): Promise<boolean> {
+    const pool = this.pools.get(functionId);
+    if (!pool) return false;
+    const inputs = await pool.bundleInputs();
+    return inputs === undefined || inputs.some((input) => files.has(input));
   }
 
   /** Ends every environment. Invocations still running fail with `Runtime.ExitError`. */
