@@ -136,6 +136,18 @@ export class LocalCloud {
   }
 
   /**
+   * Returns the ids of the functions that a change to these files affects:
+   * those whose bundle includes one of them, and those whose last bundle
+   * failed. A function that has not run yet is bundled fresh on its first
+   * request, so it is not listed.
+   */
+  async functionsAffectedBy(files: readonly string[]): Promise<string[]> {
+    const changed = new Set(files);
+    const affected = await Promise.all(this.model.app.functions.map(async (fn) => (await this.parts.runtime.isAffectedBy(fn.id, changed) ? fn.id : undefined)));
+    return affected.filter((id) => id !== undefined);
+  }
+
+  /**
    * Switches to a new model of the same application, as after `strato.config.ts`
    * changed: routes, stores and grants apply from the next request on, and
    * functions whose settings changed get new environments.

@@ -47,12 +47,14 @@ test('dev reloads a changed handler', async () => {
   const [, baseUrl] = await strato.waitFor(/API: (http:\/\/127\.0\.0\.1:\d+)/);
   await strato.waitFor(/Ready in/);
   assert.equal(((await (await fetch(`${baseUrl}/hello`)).json()) as { version: number }).version, 1);
+  assert.equal((await fetch(`${baseUrl}/bye`)).status, 200);
 
   const before = strato.output().length;
   // A log the application writes into its own folder is not source code and reloads nothing.
   writeFileSync(path.join(appDir, 'debug.log'), 'a line of log\n');
   writeFileSync(path.join(appDir, 'src/hello.ts'), "export const handler = async () => ({ greeting: 'hello', version: 2 });\n");
-  await strato.waitFor(/Reloaded 1 functions after src\/hello\.ts changed/, before);
+  // Only the function whose bundle includes the file reloads; greetings.bye keeps its warm environment.
+  await strato.waitFor(/Reloaded greetings\.hello after src\/hello\.ts changed/, before);
 
   assert.equal(((await (await fetch(`${baseUrl}/hello`)).json()) as { version: number }).version, 2);
   assert.doesNotMatch(strato.output().slice(before), /debug\.log/);
@@ -68,7 +70,7 @@ test('dev reloads routes when the config changes', async () => {
   assert.equal((await fetch(`${baseUrl}/hi`)).status, 404);
 
   const before = strato.output().length;
-  const config = "export default { name: 'cli-fixture', services: { greetings: { functions: { hello: { handler: 'src/hello.handler' } }, routes: { 'GET /hi': 'hello' } } } };\n";
+  const config = "export default { name: 'cli-fixture', services: { greetings: { functions: { hello: { handler: 'src/hello.handler' }, bye: { handler: 'src/bye.handler' } }, routes: { 'GET /hi': 'hello' } } } };\n";
   writeFileSync(path.join(appDir, 'strato.config.ts'), config);
   await strato.waitFor(/Reloaded the application after strato\.config\.ts changed/, before);
 

@@ -101,8 +101,8 @@ function isFunctionSource(app: AppModel, file: string): boolean {
 
 /**
  * Reloads after files changed. A change to the config reloads the whole
- * model; any other change rebundles every function, because a shared module
- * can be part of several bundles.
+ * model; any other change rebundles the functions whose bundles include a
+ * changed file.
  */
 async function applyChanges(cloud: LocalCloud, files: readonly string[], print: (line: string) => void): Promise<void> {
   const configChanged = files.some((file) => path.basename(file) === CONFIG_FILE && path.dirname(file) === cloud.app.root);
@@ -124,7 +124,9 @@ async function applyChanges(cloud: LocalCloud, files: readonly string[], print: 
     return;
   }
 
-  // TODO: rebundle only the functions whose bundles include a changed file, from esbuild's metafile.
-  await cloud.reload();
-  print(`Reloaded ${cloud.app.functions.length} functions after ${names} changed.`);
+  // Functions that include none of the changed files keep their warm environments.
+  const affected = await cloud.functionsAffectedBy(files);
+  if (affected.length === 0) return;
+  await cloud.reload(affected);
+  print(`Reloaded ${affected.join(', ')} after ${names} changed.`);
 }
