@@ -1,0 +1,65 @@
+/**
+ * One SQL database of the local cloud: a PGlite instance whose files live
+ * under `<stateDir>/databases/<physicalName>/`, migrated when it opens.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { PGlite, types, type ParserOptions } from '@electric-sql/pglite';
+
+import type { DatabaseModel } from '../../model/index.ts';
+import type { Logger } from '../../observe/logger.ts';
+import { ExclusiveLock } from './exclusive-lock.ts';
+import { applyMigrations } from './migrations.ts';
+
+/**
+ * Parsers that return what the Data API returns with `formatRecordsAs: 'JSON'`,
+ * so handlers read the same values locally and on AWS: a `bigint` column (as
+ * `count(*)` has) as a number, and dates and timestamps as text.
+ */
+const DATA_API_PARSERS: ParserOptions = {
+  [types.INT8]: (value: string) => {
+    const parsed = Number(value);
+    // A value past 2^53 would lose digits as a number, so it stays text.
+    return Number.isSafeInteger(parsed) ? parsed : value;
+  },
+  // NOTE: the Data API returns timestamps in UTC without an offset
+  // (`2026-12-04 20:50:25.123`); PGlite's text keeps the offset (`+00`).
+  [types.TIMESTAMPTZ]: (value: string) => value,
+  [types.TIMESTAMP]: (value: string) => value,
+  [types.DATE]: (value: string) => value,
+};
+
+export class LocalDatabase {
+  /** Held by each statement, and by a transaction from its begin to its commit or rollback. */
+  readonly lock = new ExclusiveLock();
+  /** Resolves once the database is open and every migration is applied; rejects with the failed migration. */
+  readonly opened: Promise<PGlite>;
+
+  constructor(readonly model: DatabaseModel, stateDir: string, logger: Logger) {
+    const dataDir = path.join(stateDir, 'databases', model.physicalName);
+    this.opened = open(model, dataDir, logger);
+    // Logged once here; each statement that awaits `opened` gets the same error.
+    this.opened.catch((error: unknown) => logger.error('Database "%s" is not available: %s', model.id, error instanceof Error ? error.message : error));
+  }
+
+  async close(): Promise<void> {
+    const pg = await this.opened.catch(() => undefined);
+    await this.lock.run(async () => { if (pg && !pg.closed) await pg.close(); });
+  }
+}
+
+async function open(model: DatabaseModel, dataDir: string, logger: Logger): Promise<PGlite> {
+  mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir, { parsers: DATA_API_PARSERS });
+  if (!model.migrationsDir) return pg;
+
+  try {
+    const applied = await applyMigrations(pg, model.migrationsDir, model.id);
+    if (applied.length > 0) logger.info('Database "%s": applied migrations %s', model.id, applied.join(', '));
+    return pg;
+  } catch (error) {
+    await pg.close();
+    throw error;
+  }
+}
