@@ -5,7 +5,7 @@
  * `ResourceReply`. Workers use a MessagePort; processes use HTTP on 127.0.0.1.
  */
 
-export type ResourceKindName = 'bucket' | 'table' | 'queue' | 'stream' | 'bus' | 'function';
+export type ResourceKindName = 'bucket' | 'table' | 'database' | 'queue' | 'stream' | 'bus' | 'function';
 
 export interface ResourceCall {
   readonly id: number;
