@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { PGlite, types, type ParserOptions } from '@electric-sql/pglite';
+import type { ParserOptions, PGlite } from '@electric-sql/pglite';
 
 import type { DatabaseModel } from '../../model/index.ts';
 import type { Logger } from '../../observe/logger.ts';
@@ -18,16 +18,17 @@ import { applyMigrations } from './migrations.ts';
  * `count(*)` has) as a number, and dates and timestamps as text.
  */
 const DATA_API_PARSERS: ParserOptions = {
-  [types.INT8]: (value: string) => {
+  // Type OIDs from the pg_type catalog: int8, timestamptz, timestamp, date.
+  20: (value: string) => {
     const parsed = Number(value);
     // A value past 2^53 would lose digits as a number, so it stays text.
     return Number.isSafeInteger(parsed) ? parsed : value;
   },
   // NOTE: the Data API returns timestamps in UTC without an offset
   // (`2026-12-04 20:50:25.123`); PGlite's text keeps the offset (`+00`).
-  [types.TIMESTAMPTZ]: (value: string) => value,
-  [types.TIMESTAMP]: (value: string) => value,
-  [types.DATE]: (value: string) => value,
+  1184: (value: string) => value,
+  1114: (value: string) => value,
+  1082: (value: string) => value,
 };
 
 export class LocalDatabase {
@@ -51,6 +52,8 @@ export class LocalDatabase {
 
 async function open(model: DatabaseModel, dataDir: string, logger: Logger): Promise<PGlite> {
   mkdirSync(dataDir, { recursive: true });
+  // Imported on first use, so that applications without databases start without loading PGlite.
+  const { PGlite } = await import('@electric-sql/pglite');
   const pg = await PGlite.create(dataDir, { parsers: DATA_API_PARSERS });
   if (!model.migrationsDir) return pg;
 
