@@ -19,6 +19,7 @@ import { FunctionRuntime, RUNTIME_DEFAULTS, type ResourceCall, type ResourceRout
 import { AsyncInvoker, createFunctionInvokeHandler, createLocalDestinationSink } from './async/index.ts';
 import type { LocalAuth } from './auth/index.ts';
 import { BucketNotifier, BucketStore, createPresignedUrlHandler, Presigner } from './buckets/index.ts';
+import { createDatabaseHandler, DatabaseEngine } from './databases/index.ts';
 import { createBusHandler, createEventsMount, EventBus } from './bus/index.ts';
 import { Gateway } from './gateway/index.ts';
 import { EventSourceMappings } from './mappings/index.ts';
@@ -51,6 +52,8 @@ export interface LocalCloudParts {
   readonly buckets: BucketStore;
   readonly notifier: BucketNotifier;
   readonly tables: TableStore;
+  /** SQL databases; each opens and migrates in the background, and its statements wait for that. */
+  readonly databases: DatabaseEngine;
   readonly asyncInvoker: AsyncInvoker;
   readonly presigner: Presigner;
   /** The user pool and JWT authorizer, present when the application declares `auth`. */
@@ -253,17 +256,20 @@ function openStores({ stateDir, model, logger }: StartContext, opened: OpenedPar
   const notifier = opened.notifier = new BucketNotifier({ buckets: app.buckets, queue: opened.asyncInvoker!, region: RUNTIME_DEFAULTS.region });
   opened.buckets = new BucketStore({ stateDir, buckets: app.buckets, listener: notifier });
   opened.tables = createTableStore({ stateDir, tables: app.tables, changeListener: opened.tableStreams!.changeListener, logger });
+  // PGlite takes a second or more to open a database, so the cloud does not wait for it to be ready.
+  opened.databases = new DatabaseEngine({ stateDir, databases: app.databases, logger });
   opened.presigner = new Presigner({ stateDir, baseUrl: () => opened.gateway?.url ?? 'http://127.0.0.1', region: RUNTIME_DEFAULTS.region });
 }
 
 /** Builds the resource router for the current model: the stores, plus the event parts as further resource kinds. */
 function createRouter(model: CurrentModel, parts: LocalCloudParts, logger: Logger): ResourceRouter {
-  const { buckets, tables, presigner, bus, asyncInvoker, queues, streams } = parts;
+  const { buckets, tables, presigner, bus, asyncInvoker, queues, streams, databases } = parts;
   return createResourceRouter({ app: model.app, buckets, tables, presigner, logger, handlers: {
     bus: createBusHandler(bus),
     function: functionInvokeHandler(asyncInvoker, () => model.app),
     queue: createQueueHandler(queues),
     stream: createStreamHandler(streams),
+    database: createDatabaseHandler(databases),
   } });
 }
 
@@ -301,6 +307,7 @@ async function closeParts(parts: OpenedParts): Promise<void> {
   parts.streams?.close();
   parts.buckets?.close();
   parts.tables?.close();
+  await parts.databases?.close();
   parts.auth?.close();
 }
 
