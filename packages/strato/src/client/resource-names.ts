@@ -5,7 +5,7 @@
  * upper case with dashes as underscores.
  */
 
-export type LinkedKind = 'BUCKET' | 'TABLE' | 'QUEUE' | 'STREAM';
+export type LinkedKind = 'BUCKET' | 'TABLE' | 'DATABASE' | 'QUEUE' | 'STREAM';
 
 /**
  * Returns the physical name of a linked resource. Without the variable, the
