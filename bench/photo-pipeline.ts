@@ -19,6 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
+import { signInLocalUser } from '../examples/photo-sharing/scripts/local-user.ts';
 import { contentTypeOf, PhotosClient } from '../examples/photo-sharing/scripts/photos-client.ts';
 import { LocalCloud } from '../packages/strato/src/local/index.ts';
 import { loadApp } from '../packages/strato/src/model/index.ts';
@@ -92,9 +93,12 @@ export async function run(): Promise<string[]> {
   const stateDir = mkdtempSync(path.join(stateRoot, 'bench-'));
   const logs: string[] = [];
   const cloud = await LocalCloud.start({ app: await loadApp(APP_DIR), port: 0, stateDir, logSink: (line) => logs.push(line) });
-  const client = new PhotosClient(cloud.url);
 
   try {
+    // Creating a photo needs a signed-in user, as in the web UI.
+    const user = await signInLocalUser(cloud.url, 'bench@example.com', 'Bench-Photos-1');
+    const client = new PhotosClient(cloud.url, user.idToken);
+
     // The first photo pays for bundling and cold starts; it is not measured.
     await uploadOne(client, photos[0]!);
     const coldStartReports = handlerDurations(logs).length;
