@@ -5,7 +5,7 @@ import { StackSelectionStrategy, Toolkit, type IIoHost } from '@aws-cdk/toolkit-
 import type { AppModel } from '../model/index.ts';
 import { buildAssets } from './assets.ts';
 import { requireCredentials } from './credentials.ts';
-import { buildCdkApp, type SynthOptions } from './synth.ts';
+import { buildCdkApp, hasStackResources, type SynthOptions } from './synth.ts';
 
 export interface ReleaseOptions extends Omit<SynthOptions, 'assetFor' | 'outdir'> {
   /** Services to act on; all of them (and the shared stack) when empty. */
@@ -24,7 +24,7 @@ export function selectStacks(model: AppModel, options: Pick<ReleaseOptions, 'sta
   }
 
   const suffixes = options.regions.length > 1 ? options.regions.map((r) => `-${r}`) : [''];
-  const names = chosen ?? ['shared', ...model.services.map((s) => s.name)];
+  const names = chosen ?? ['shared', ...model.services.filter(hasStackResources).map((s) => s.name)];
   return suffixes.flatMap((suffix) => names.map((name) => `${model.name}-${options.stage}-${name}${suffix}`));
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { Distribution, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
@@ -52,5 +52,27 @@ export class SiteHosting extends Construct {
     const sources = [Source.jsonData('strato-config.json', config)];
     if (existsSync(site.dir)) sources.unshift(Source.asset(site.dir));
     new BucketDeployment(this, 'Deploy', { destinationBucket: bucket, sources, distribution: this.distribution });
+    acknowledgeSiteFindings(this, bucket);
   }
+}
+
+/** cdk-nag findings on the site's distribution and on the CDK's deployment function, each with its reason. */
+function acknowledgeSiteFindings(site: Construct, bucket: Bucket) {
+  const stack = Stack.of(site);
+  const bucketLogicalId = stack.getLogicalId(bucket.node.defaultChild as CfnResource);
+  const findings: [string, string][] = [
+    ['AwsSolutions::AwsSolutions-CFR1', 'The site serves every country; geographic restriction is a business decision per deployment.'],
+    ['AwsSolutions::AwsSolutions-CFR2', 'AWS WAF is an account-level choice with its own cost, not part of the application.'],
+    ['AwsSolutions::AwsSolutions-CFR3', 'CloudFront standard logs need a log bucket with ACLs enabled, which the stack does not create.'],
+    ['AwsSolutions::AwsSolutions-CFR4', 'The default CloudFront domain and certificate are used; a custom domain with a TLS 1.2 policy is set up per deployment.'],
+  ];
+  // The CDK's BucketDeployment function copies the built files from the asset bucket into the site bucket.
+  const deployment = 'The CDK BucketDeployment function needs these actions to copy the built site from the CDK asset bucket into the site bucket.';
+  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
+    findings.push([`AwsSolutions::AwsSolutions-IAM5[Action::${action}]`, deployment]);
+  }
+  findings.push([`AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`, deployment]);
+  findings.push([`AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`, deployment]);
+
+  for (const [id, reason] of findings) Validations.of(stack).acknowledge({ id, reason });
 }

@@ -1,7 +1,7 @@
 import { App, Validations, type Stack } from 'aws-cdk-lib';
 import nag from 'cdk-nag';
 
-import type { AppModel } from '../model/index.ts';
+import type { AppModel, ServiceModel } from '../model/index.ts';
 import type { FunctionAsset, TrafficShifting } from './functions.ts';
 import { acknowledgeJustifiedFindings } from './nag.ts';
 import { ServiceStack } from './service-stack.ts';
@@ -44,7 +44,7 @@ export function buildCdkApp(model: AppModel, options: SynthOptions): { app: App;
     const shared = new SharedStack(app, `${model.name}-${options.stage}-shared${suffix}`, { env, model, stage: options.stage });
 
     const services = new Map<string, ServiceStack>();
-    for (const service of model.services) {
+    for (const service of model.services.filter(hasStackResources)) {
       const stack = new ServiceStack(app, `${model.name}-${options.stage}-${service.name}${suffix}`, {
         env,
         model,
@@ -68,6 +68,12 @@ export function buildCdkApp(model: AppModel, options: SynthOptions): { app: App;
     Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app, { verbose: true }));
   }
   return { app, regions };
+}
+
+/** A service made only of sites has no stack of its own: sites are hosted by the shared stack. */
+export function hasStackResources(service: ServiceModel): boolean {
+  const parts = [service.functions, service.buckets, service.tables, service.databases, service.queues, service.streams];
+  return parts.some((part) => part.length > 0);
 }
 
 function checkOptions(options: SynthOptions) {
