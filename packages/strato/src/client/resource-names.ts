@@ -5,7 +5,7 @@
  * upper case with dashes as underscores.
  */
 
-export type LinkedKind = 'BUCKET' | 'TABLE' | 'DATABASE' | 'QUEUE' | 'STREAM';
+export type LinkedKind = 'BUCKET' | 'TABLE' | 'DATABASE' | 'QUEUE' | 'STREAM' | 'FUNCTION';
 
 /**
  * Returns the physical name of a linked resource. Without the variable, the
