@@ -31,6 +31,8 @@ export function table<T extends object = Item>(name: string): TableClient<T> {
 
 export { BucketClient, TableClient };
 export { bus, BusClient, type BusEventInput, type PublishResult } from './bus.ts';
+export { database, DatabaseClient, DatabaseError, type DatabaseTransaction, type QueryOutput, type SqlParameter } from './database.ts';
+export { fn, FunctionClient, type InvokeAsyncResult } from './function.ts';
 export { queue, QueueClient, type AttributeInput, type BatchMessage, type ReceiveOptions, type SendOptions } from './queue.ts';
 export { stream, StreamClient, type RecordData, type RecordInput } from './stream.ts';
 export type { ListOptions, ObjectInfo, ObjectListing, PresignOptions, PresignPutOptions, PutObjectOptions, StoredObject } from './bucket.ts';
