@@ -4,9 +4,11 @@
  * the local cloud.
  */
 import type { Driver } from '../protocol.ts';
+import { createDatabaseOperations } from './rds-data-operations.ts';
 import { createTableOperations } from './dynamodb-operations.ts';
 import { createBusOperations } from './eventbridge-operations.ts';
 import { createStreamOperations } from './kinesis-operations.ts';
+import { createFunctionOperations } from './lambda-operations.ts';
 import { createBucketOperations } from './s3-operations.ts';
 import { createQueueOperations } from './sqs-operations.ts';
 import { loadAwsSdk } from './sdk.ts';
@@ -36,6 +38,8 @@ export async function createAwsDriver(): Promise<Driver> {
     bus: createBusOperations(),
     queue: createQueueOperations(),
     stream: createStreamOperations(),
+    function: createFunctionOperations(),
+    database: createDatabaseOperations(),
   };
 
   return {
