@@ -40,6 +40,12 @@ const TARGETS = { throughputRatio: 0.7, addedP50Ms: 0.3, addedP99Ms: 3, rssMB: 3
 
 interface LoadResult {
   readonly requestsPerSecond: number;
+  /**
+   * CPU time of this process (its worker threads included) per completed
+   * request, in microseconds. It depends less than requests/s on what else
+   * the machine runs, since the load generator needs CPU too.
+   */
+  readonly cpuMicrosPerRequest: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
@@ -50,10 +56,13 @@ const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocan
 
 /** Runs autocannon in a child process against `url` and returns its summary. */
 async function load(url: string, connections: number, seconds: number): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
   const { stdout } = await promisify(execFile)(process.execPath, [autocannonBin, '--json', '-c', String(connections), '-d', String(seconds), url], { maxBuffer: 64 * 1024 * 1024 });
-  const summary = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  const cpu = process.cpuUsage(cpuBefore);
+  const summary = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
   return {
     requestsPerSecond: summary.requests.average,
+    cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, summary.requests.total),
     p50Ms: summary.latency.p50,
     p99Ms: summary.latency.p99,
     errors: summary.errors,
@@ -183,10 +192,11 @@ function describe(connections: number, bare: LoadResult, gatewayOnly: LoadResult
 
   return [
     `  ${connections} connections:`,
-    `    bare node:http               ${format(bare.requestsPerSecond, 0)} req/s, p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms`,
-    `    gateway, handler in process  ${format(gatewayOnly.requestsPerSecond, 0)} req/s, p50 ${gatewayOnly.p50Ms} ms, p99 ${gatewayOnly.p99Ms} ms`
+    `    bare node:http               ${format(bare.requestsPerSecond, 0)} req/s, p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms, CPU ${format(bare.cpuMicrosPerRequest, 1)} µs per request`,
+    `    gateway, handler in process  ${format(gatewayOnly.requestsPerSecond, 0)} req/s, p50 ${gatewayOnly.p50Ms} ms, p99 ${gatewayOnly.p99Ms} ms, CPU ${format(gatewayOnly.cpuMicrosPerRequest, 1)} µs per request`
       + ` (${format(gatewayOnly.requestsPerSecond / bare.requestsPerSecond * 100, 1)}% of bare)`,
-    `    gateway and runtime          ${format(gateway.requestsPerSecond, 0)} req/s, p50 ${gateway.p50Ms} ms, p99 ${gateway.p99Ms} ms${failures > 0 ? `, ${failures} failed requests` : ''}`,
+    `    gateway and runtime          ${format(gateway.requestsPerSecond, 0)} req/s, p50 ${gateway.p50Ms} ms, p99 ${gateway.p99Ms} ms, CPU ${format(gateway.cpuMicrosPerRequest, 1)} µs per request`
+      + `${failures > 0 ? `, ${failures} failed requests` : ''}`,
     `    ratio ${format(ratio * 100, 1)}% of bare (target at least ${TARGETS.throughputRatio * 100}%: ${ratio >= TARGETS.throughputRatio ? 'met' : 'missed'}),`
       + ` added latency p50 +${format(addedP50)} ms / p99 +${format(addedP99)} ms (target +${TARGETS.addedP50Ms} / +${TARGETS.addedP99Ms} ms)`,
     `    peak RSS of the local cloud process ${format(peakRssMB, 0)} MB (target under ${TARGETS.rssMB} MB)`,
