@@ -56,6 +56,30 @@ export default defineApp({
         items: { partitionKey: 'feed', sortKey: 'id' },
       },
     },
+    activity: {
+      functions: {
+        'record-view': { handler: 'services/activity/record-view.handler', links: ['interactions'] },
+        'record-like': { handler: 'services/activity/record-like.handler', links: ['interactions'] },
+        'count-interactions': { handler: 'services/activity/count-interactions.handler', links: ['stats'] },
+        'list-trending': { handler: 'services/activity/list-trending.handler', links: ['stats'] },
+      },
+      routes: {
+        // Views are public; a like needs a signed-in user, whose `sub` keeps likes to one per user and photo.
+        'POST /photos/{id}/views': 'record-view',
+        'POST /photos/{id}/likes': { function: 'record-like', auth: true },
+        'GET /trending': 'list-trending',
+      },
+      streams: {
+        // Keyed by photo id. The consumer counts up to 100 records at a time, gathered for at most 1 s,
+        // from the oldest record on, so views sent before the consumer starts are counted too.
+        interactions: {
+          consumers: [{ function: 'count-interactions', batchSize: 100, maxBatchingWindow: 1, startingPosition: 'TRIM_HORIZON' }],
+        },
+      },
+      databases: {
+        stats: { migrations: 'migrations/activity' },
+      },
+    },
     web: {
       // The web UI: built with Vite at start, served at the API's origin, so it calls the API without CORS.
       sites: {
