@@ -28,6 +28,8 @@ interface Outcome {
 }
 
 async function main(): Promise<number> {
+  // The Cognito client used for signing in warns on Node.js 20 about its future releases; that is noise in the demo's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const folder = resolveFolder(process.argv[2]);
   const baseUrl = process.env.STRATO_URL ?? DEFAULT_URL;
 
