@@ -285,7 +285,7 @@ export class Gateway {
 
   private writeResponse(request: IncomingMessage, response: ServerResponse, reply: HttpResponse, parsed: ParsedRequest, match: RouteMatch): void {
     const { requestId } = parsed;
-    const headers: OutgoingHttpHeaders = this.cors ? this.cors.applyToResponse(request.headers, reply.headers) : { ...reply.headers };
+    const headers: OutgoingHttpHeaders = this.cors ? this.cors.applyToResponse(request.headers, reply.headers) : reply.headers;
     headers['apigw-requestid'] = requestId;
     headers['content-length'] = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
 

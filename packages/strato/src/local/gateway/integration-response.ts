@@ -7,6 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 
 export interface HttpResponse {
   readonly status: number;
+  /** A new object for each response, which the gateway completes in place. */
   readonly headers: OutgoingHttpHeaders;
   readonly body: string | Buffer;
 }
@@ -14,8 +15,6 @@ export interface HttpResponse {
 export type IntegrationResponse =
   | { readonly ok: true; readonly response: HttpResponse }
   | { readonly ok: false; readonly reason: string };
-
-const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
 /**
  * Maps a handler's return value to a response. A value without `statusCode`
@@ -28,7 +27,7 @@ export function toHttpResponse(payload: unknown): IntegrationResponse {
   if (!isFullForm(payload)) {
     // NOTE: a handler that returns nothing is sent as the JSON text `null`, as Lambda serialises `undefined`; AWS does not document this case.
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload) ?? 'null';
-    return { ok: true, response: { status: 200, headers: JSON_HEADERS, body } };
+    return { ok: true, response: { status: 200, headers: { 'content-type': 'application/json' }, body } };
   }
 
   const { statusCode, headers, cookies, body, isBase64Encoded } = payload;
