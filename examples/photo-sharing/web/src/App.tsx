@@ -4,11 +4,13 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
-import { Api } from './api.ts';
+import { Api, type PhotoView } from './api.ts';
 import { Auth, type Session } from './auth.ts';
 import { AuthPanel } from './components/AuthPanel.tsx';
 import { Feed } from './components/Feed.tsx';
 import { MyPhotos } from './components/MyPhotos.tsx';
+import { PhotoDialog } from './components/PhotoDialog.tsx';
+import { Trending } from './components/Trending.tsx';
 import { UploadForm } from './components/UploadForm.tsx';
 import { loadConfig, type SiteConfig } from './config.ts';
 
@@ -38,6 +40,8 @@ function SignedInOrOut({ config }: { config: SiteConfig }) {
   // Ids of the user's photos that became ready, which the feed waits for.
   const [readyIds, setReadyIds] = useState<readonly string[]>([]);
   const [uploadedIds, setUploadedIds] = useState<readonly string[]>([]);
+  const [likedIds, setLikedIds] = useState<readonly string[]>([]);
+  const [openPhoto, setOpenPhoto] = useState<PhotoView>();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const sessionChanged = useRef(false);
 
@@ -50,6 +54,7 @@ function SignedInOrOut({ config }: { config: SiteConfig }) {
     setSession(next);
     setReadyIds([]);
     setUploadedIds([]);
+    setLikedIds([]);
   }, []);
 
   // After signing in or out, focus moves to the heading of what the page shows now, so screen readers announce it.
@@ -69,6 +74,7 @@ function SignedInOrOut({ config }: { config: SiteConfig }) {
   }, [auth, session, changeSession]);
 
   const onUploaded = useCallback((id: string) => setUploadedIds((ids) => [...ids, id]), []);
+  const onLiked = useCallback((id: string) => setLikedIds((ids) => [...ids, id]), []);
   const onReady = useCallback((id: string) => setReadyIds((ids) => (ids.includes(id) ? ids : [...ids, id])), []);
 
   return (
@@ -91,8 +97,10 @@ function SignedInOrOut({ config }: { config: SiteConfig }) {
             <MyPhotos api={api} uploadedIds={uploadedIds} onReady={onReady} />
           </>
         )}
-        <Feed api={api} awaitedIds={readyIds} userId={session?.userId} />
+        <Feed api={api} awaitedIds={readyIds} userId={session?.userId} likedIds={likedIds} onLiked={onLiked} onOpen={setOpenPhoto} />
+        <Trending api={api} onOpen={setOpenPhoto} />
       </main>
+      {openPhoto && <PhotoDialog api={api} photo={openPhoto} onClose={() => setOpenPhoto(undefined)} />}
     </>
   );
 }

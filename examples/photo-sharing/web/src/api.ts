@@ -33,6 +33,13 @@ export interface FeedItem {
   readonly createdAt: string;
 }
 
+/** A photo's place in `GET /trending`, with its counts over all time. */
+export interface TrendingItem {
+  readonly photoId: string;
+  readonly views: number;
+  readonly likes: number;
+}
+
 /** A response with a status the page did not expect, with the API's message. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -41,6 +48,9 @@ export class ApiError extends Error {
 }
 
 export class Api {
+  // Thumbnail URLs stay valid for an hour, so the feed and trending fetch each ready photo once per page load.
+  readonly #readyPhotos = new Map<string, PhotoView>();
+
   constructor(
     private readonly baseUrl: string,
     /** Returns the current ID token, renewed if needed, or undefined when signed out. */
@@ -55,12 +65,34 @@ export class Api {
     return this.request('GET', `/photos/${encodeURIComponent(id)}`);
   }
 
+  /** Returns a photo, from memory when it was seen ready before. */
+  async photo(id: string): Promise<PhotoView> {
+    const known = this.#readyPhotos.get(id);
+    if (known) return known;
+    const photo = await this.getPhoto(id);
+    if (photo.status === 'ready') this.#readyPhotos.set(id, photo);
+    return photo;
+  }
+
   async listPhotos(): Promise<PhotoView[]> {
     return (await this.request<{ photos: PhotoView[] }>('GET', '/photos?limit=50')).photos;
   }
 
   async listFeed(): Promise<FeedItem[]> {
     return (await this.request<{ items: FeedItem[] }>('GET', '/feed?limit=24')).items;
+  }
+
+  async listTrending(): Promise<TrendingItem[]> {
+    return (await this.request<{ items: TrendingItem[] }>('GET', '/trending?limit=6')).items;
+  }
+
+  /** Likes a photo as the signed-in user; the like is counted asynchronously, and a repeated like counts once. */
+  async likePhoto(id: string): Promise<void> {
+    await this.request('POST', `/photos/${encodeURIComponent(id)}/likes`);
+  }
+
+  async viewPhoto(id: string): Promise<void> {
+    await this.request('POST', `/photos/${encodeURIComponent(id)}/views`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,11 +1,13 @@
 /**
  * The public feed: photos of every user, newest first. The feed lists ids;
- * each photo's thumbnail URLs come from `GET /photos/{id}`.
+ * each photo's thumbnail URLs come from `GET /photos/{id}`. Signed-in users
+ * can like photos.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 
 import type { Api, FeedItem, PhotoView } from '../api.ts';
-import { PhotoCard } from './PhotoCard.tsx';
+import { LikeButton } from './LikeButton.tsx';
+import { PhotoCard, photoName } from './PhotoCard.tsx';
 
 const RETRY_INTERVAL_MS = 1000;
 
@@ -13,8 +15,11 @@ interface FeedProps {
   readonly api: Api;
   /** Photos known to be ready; the feed reloads until each appears, as the feed service adds it a moment later. */
   readonly awaitedIds: readonly string[];
-  /** The signed-in user's id, to mark their own photos. */
+  /** The signed-in user's id, to mark their own photos and offer likes; undefined when signed out. */
   readonly userId?: string;
+  readonly likedIds: readonly string[];
+  readonly onLiked: (photoId: string) => void;
+  readonly onOpen: (photo: PhotoView) => void;
 }
 
 interface Entry {
@@ -22,12 +27,10 @@ interface Entry {
   readonly photo: PhotoView;
 }
 
-export function Feed({ api, awaitedIds, userId }: FeedProps) {
+export function Feed({ api, awaitedIds, userId, likedIds, onLiked, onOpen }: FeedProps) {
   const [entries, setEntries] = useState<readonly Entry[]>();
   const [error, setError] = useState<string>();
   const [reloads, setReloads] = useState(0);
-  // Thumbnail URLs stay valid for an hour, so a photo is fetched once per page load.
-  const photoCache = useRef(new Map<string, PhotoView>());
   const headingId = useId();
 
   useEffect(() => {
@@ -37,14 +40,7 @@ export function Feed({ api, awaitedIds, userId }: FeedProps) {
     async function load() {
       try {
         const items = await api.listFeed();
-        const loaded = await Promise.all(items.map(async (item) => {
-          let photo = photoCache.current.get(item.id);
-          if (!photo) {
-            photo = await api.getPhoto(item.id);
-            photoCache.current.set(item.id, photo);
-          }
-          return { item, photo };
-        }));
+        const loaded = await Promise.all(items.map(async (item) => ({ item, photo: await api.photo(item.id) })));
         if (cancelled) return;
         setEntries(loaded);
         setError(undefined);
@@ -73,7 +69,11 @@ export function Feed({ api, awaitedIds, userId }: FeedProps) {
         <ul className="grid" aria-label="Feed">
           {entries.map(({ item, photo }) => (
             <li key={item.id}>
-              <PhotoCard photo={photo} note={userId !== undefined && item.owner === userId ? 'by you' : undefined} />
+              <PhotoCard photo={photo} onOpen={onOpen} note={userId !== undefined && item.owner === userId ? 'by you' : undefined}>
+                {userId !== undefined && (
+                  <LikeButton api={api} photoId={item.id} photoName={photoName(photo)} liked={likedIds.includes(item.id)} onLiked={onLiked} />
+                )}
+              </PhotoCard>
             </li>
           ))}
         </ul>
