@@ -2,10 +2,12 @@
  * The web UI end to end in headless Chromium, against the reference
  * application in the local cloud: sign up, confirm with the captured code,
  * sign in, upload a real camera photo, see its thumbnail in one's photos and
- * in the feed, check labels, alt text and a phone-sized screen, sign out.
+ * in the feed, like and open it, see it trending, check labels, alt text
+ * and a phone-sized screen, sign out.
  * Screenshots of every step go to test-artifacts/browser/.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -31,6 +33,7 @@ let browser: RunningBrowser;
 before(async () => {
   if (skip) return;
   if (missing) throw new Error(missing);
+  rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
 
   // The same build `strato dev` runs at start: `npm run build` in web/.
   const app = await loadApp(APP_DIR);
@@ -111,6 +114,34 @@ test('web journey from sign-up to sign-out', { skip, timeout: 90_000 }, async ()
     await feed.getByRole('img', { name: /^leaf-exif-canon\.jpg, uploaded / }).waitFor({ timeout: 20_000 });
     await feed.getByText('by you').waitFor();
     assert.deepEqual(await accessibilityProblems(page), []);
+  });
+
+  await journey.step('like the photo', async () => {
+    const like = page.getByRole('list', { name: 'Feed' }).getByRole('button', { name: 'Like leaf-exif-canon.jpg' });
+    await like.click();
+    await page.waitForFunction((element) => element?.getAttribute('aria-pressed') === 'true', await like.elementHandle());
+    assert.match(await like.innerText(), /Liked/);
+  });
+
+  await journey.step('open the photo large', async () => {
+    const open = page.getByRole('list', { name: 'Feed' }).getByRole('button', { name: 'Open leaf-exif-canon.jpg' });
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: 'leaf-exif-canon.jpg' });
+    const image = dialog.getByRole('img');
+    await image.waitFor();
+    await page.waitForFunction((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth > 0, await image.elementHandle());
+    assert.equal(await image.evaluate((element) => (element as HTMLImageElement).naturalWidth), 1280, 'the dialog shows the 1280 px thumbnail');
+    assert.deepEqual(await accessibilityProblems(page), []);
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  await journey.step('see the photo trending', async () => {
+    // The stream consumer counts likes and views in batches of up to a second, and the list reloads every few seconds.
+    const trending = page.getByRole('list', { name: 'Trending' });
+    await trending.getByRole('img', { name: /^leaf-exif-canon\.jpg, uploaded / }).waitFor({ timeout: 20_000 });
+    await trending.getByText('1 like · 1 view').waitFor({ timeout: 20_000 });
   });
 
   await journey.step('use it on a phone', async () => {
