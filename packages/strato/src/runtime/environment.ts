@@ -288,13 +288,13 @@ export class ExecutionEnvironment {
 }
 
 /** `yyyy/mm/dd/[$LATEST]<32 hex digits>`, as Lambda names an environment's log stream. */
-function newLogStreamName(): string {
+export function newLogStreamName(): string {
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
   return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
 }
 
 /** Sends what the handler writes straight to stdout or stderr to the log, line by line. */
-function forwardLines(stream: Readable, log: (line: string) => void): void {
+export function forwardLines(stream: Readable, log: (line: string) => void): void {
   let buffered = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {

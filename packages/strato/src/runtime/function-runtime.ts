@@ -161,8 +161,8 @@ export class FunctionRuntime implements Invoker {
 }
 
 function checkRuntime(fn: FunctionModel): void {
-  if (fn.runtime === 'nodejs20.x') return;
-  // TODO: run python3.12 functions through a local Lambda Runtime API.
+  // Node.js runs in worker threads, Python in processes through the local Runtime API.
+  if (fn.runtime === 'nodejs20.x' || fn.runtime === 'python3.12') return;
   throw new ServiceError(
     'InvalidRuntimeException',
     `Function "${fn.id}" uses runtime ${fn.runtime}, which is not yet supported locally. Use runtime "nodejs20.x" to run it with Strato.`,

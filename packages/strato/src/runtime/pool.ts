@@ -14,6 +14,7 @@ import type { ResourceRouter } from './channel.ts';
 import { ConcurrencyLimit } from './concurrency.ts';
 import { ExecutionEnvironment, type InvocationRecord } from './environment.ts';
 import { throttled } from './errors.ts';
+import { launchOf, ProcessEnvironment, runsInProcess } from './process/index.ts';
 import { billedDurationMs, endLine, reportLine, startLine, type ReportFields } from './log-lines.ts';
 import type { FunctionError, InvocationReport } from './types.ts';
 import type { WorkerFactory } from './worker-factory.ts';
@@ -36,8 +37,11 @@ export interface PoolOptions {
   readonly onReport?: (report: InvocationReport) => void;
 }
 
+/** A worker-thread environment for Node.js, a process environment for other runtimes. */
+type Environment = ExecutionEnvironment | ProcessEnvironment;
+
 interface PooledEnvironment {
-  readonly environment: ExecutionEnvironment;
+  readonly environment: Environment;
   /** The pool generation whose bundle the environment loaded. */
   readonly generation: number;
   idleTimer?: NodeJS.Timeout;
@@ -51,7 +55,7 @@ export class FunctionPool {
   private readonly options: PoolOptions;
   private readonly concurrency: ConcurrencyLimit;
   private readonly idle: PooledEnvironment[] = [];
-  private readonly all = new Map<ExecutionEnvironment, PooledEnvironment>();
+  private readonly all = new Map<Environment, PooledEnvironment>();
   /** Temp folders of environments that crashed or timed out; Lambda keeps `/tmp` across such restarts. */
   private readonly freeTempDirs: string[] = [];
   private nextTempDir = 1;
@@ -166,6 +170,22 @@ export class FunctionPool {
 
   private async startEnvironment(requestId: string): Promise<PooledEnvironment | { error: FunctionError; initDurationMs: number }> {
     const generation = this.generation;
+    const environment = runsInProcess(this.fn) ? await this.createProcessEnvironment() : await this.createWorkerEnvironment();
+    if ('error' in environment) return environment;
+
+    const pooled: PooledEnvironment = { environment, generation, discarded: false, tempDirKept: false };
+    this.all.set(environment, pooled);
+    // A pool closed while the worker was taken ends it at once; its start then fails with Runtime.ExitError.
+    if (this.closed) void this.discard(pooled);
+
+    const initError = await environment.start(requestId);
+    if (environment instanceof ExecutionEnvironment) this.options.workers.replenish(this.fn.memoryMB);
+    if (initError) return { error: initError, initDurationMs: environment.initDurationMs };
+    environment.state = 'busy';
+    return pooled;
+  }
+
+  private async createWorkerEnvironment(): Promise<ExecutionEnvironment | { error: FunctionError; initDurationMs: number }> {
     let bundle: FunctionBundle;
     try {
       bundle = await this.currentBundle();
@@ -175,7 +195,7 @@ export class FunctionPool {
     }
 
     const [booted, tempDir] = await Promise.all([this.options.workers.take(this.fn.memoryMB), this.takeTempDir()]);
-    const environment = new ExecutionEnvironment({
+    return new ExecutionEnvironment({
       fn: this.fn,
       booted,
       runtimeDir: this.options.runtimeDir,
@@ -188,16 +208,19 @@ export class FunctionPool {
       log: this.options.log,
       onEnded: (ended) => this.ended(ended),
     });
-    const pooled: PooledEnvironment = { environment, generation, discarded: false, tempDirKept: false };
-    this.all.set(environment, pooled);
-    // A pool closed while the worker was taken ends it at once; its start then fails with Runtime.ExitError.
-    if (this.closed) void this.discard(pooled);
+  }
 
-    const initError = await environment.start(requestId);
-    this.options.workers.replenish(this.fn.memoryMB);
-    if (initError) return { error: initError, initDurationMs: environment.initDurationMs };
-    environment.state = 'busy';
-    return pooled;
+  /** Starts a runtime process that reads the handler's source file, so nothing is bundled. */
+  private async createProcessEnvironment(): Promise<ProcessEnvironment> {
+    return new ProcessEnvironment({
+      fn: this.fn,
+      launch: launchOf(this.fn),
+      tempDir: await this.takeTempDir(),
+      region: this.options.region,
+      accountId: this.options.accountId,
+      log: this.options.log,
+      onEnded: (ended) => this.ended(ended),
+    });
   }
 
   private reportInitFailure(requestId: string, failure: { error: FunctionError; initDurationMs: number }): InvocationRecord {
@@ -231,7 +254,7 @@ export class FunctionPool {
     });
   }
 
-  private ended(environment: ExecutionEnvironment): void {
+  private ended(environment: Environment): void {
     const pooled = this.all.get(environment);
     if (!pooled) return;
     this.all.delete(environment);
@@ -257,7 +280,7 @@ export class FunctionPool {
   }
 
   private currentBundle(): Promise<FunctionBundle> {
-    this.bundle ??= bundleFunction(this.fn, this.options.buildDir);
+    this.bundle ??= runsInProcess(this.fn) ? Promise.resolve(sourceAsBundle(this.fn)) : bundleFunction(this.fn, this.options.buildDir);
     return this.bundle;
   }
 
@@ -270,6 +293,16 @@ export class FunctionPool {
     await mkdir(dir, { recursive: true });
     return dir;
   }
+}
+
+/**
+ * Stands for the bundle of a function whose runtime process reads the
+ * handler's source file itself, so nothing is built.
+ * NOTE: only the handler file counts as an input, so a change to a module
+ * it imports does not reload the function.
+ */
+function sourceAsBundle(fn: FunctionModel): FunctionBundle {
+  return { file: fn.handlerFile, exports: [fn.handlerExport], inputs: [fn.handlerFile], rebuilt: false };
 }
 
 /** A handler that does not bundle fails at init, as a module that does not load fails on Lambda. */
