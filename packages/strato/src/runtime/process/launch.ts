@@ -38,7 +38,8 @@ export function launchOf(fn: FunctionModel): RuntimeLaunch {
   return {
     command: pythonCommand,
     // -u: stdout and stderr unbuffered, so every line reaches the log before the invocation's END line.
-    args: ['-u', path.join(PYTHON_RUNTIME_DIR, 'bootstrap.py')],
+    // -B: no __pycache__ folders in the application's source folders, as Lambda's read-only task root gets none.
+    args: ['-u', '-B', path.join(PYTHON_RUNTIME_DIR, 'bootstrap.py')],
     taskRoot,
     handlerName: `${modulePath}.${fn.handlerExport}`,
     runtimeDir: PYTHON_RUNTIME_DIR,
