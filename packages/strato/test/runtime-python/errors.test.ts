@@ -108,6 +108,16 @@ test('unserializable result is a marshal error', async () => {
   assert.equal(error.errorMessage, 'Unable to marshal response: Object of type object is not JSON serializable');
 });
 
+test('oversized response is an error', async () => {
+  const fn = pythonFunction('oversized');
+
+  const error = errorOf(await harness.runtime.invoke(fn, { bytes: 6_291_556 }));
+
+  // A response over 6 MB: RULES.md section 9, rule 5.
+  assert.equal(error.errorType, 'Function.ResponseSizeTooLarge');
+  assert.equal(error.errorMessage, 'Response payload size exceeded maximum allowed payload size (6291556 bytes).');
+});
+
 test('printed and logged lines reach the log', async () => {
   const fn = pythonFunction('talk');
   const { requestId } = await harness.runtime.invoke(fn, { name: 'grace' });

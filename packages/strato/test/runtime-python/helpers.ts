@@ -17,9 +17,10 @@ export function fixtureFunctions<Names extends string>(configs: Record<Names, Fu
   return Object.fromEntries(app.functions.map((fn) => [fn.name, fn])) as Record<Names, FunctionModel>;
 }
 
-/** A Python function over `fixtures/handlers.py`. */
+/** A Python function over `fixtures/handlers.py`, named after the handler with dashes for underscores. */
 export function pythonFunction(handlerName: string, config: Partial<FunctionConfig> = {}): FunctionModel {
-  return fixtureFunctions({ [handlerName]: { handler: `handlers.${handlerName}`, runtime: 'python3.12', ...config } })[handlerName]!;
+  const name = handlerName.replaceAll('_', '-');
+  return fixtureFunctions({ [name]: { handler: `handlers.${handlerName}`, runtime: 'python3.12', ...config } })[name]!;
 }
 
 export interface TestRuntime {

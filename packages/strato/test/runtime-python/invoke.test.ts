@@ -85,3 +85,13 @@ test('Node and Python functions run side by side', async () => {
   assert.deepEqual((payloadOf(pythonResult) as EchoPayload).event, { n: 2 });
   assert.equal((payloadOf(pythonResult) as EchoPayload).context.function_name, 'fx-py-python');
 });
+
+test('concurrent invocations get separate environments', async () => {
+  const fn = pythonFunction('process_id');
+
+  const results = await Promise.all([harness.runtime.invoke(fn, { seconds: 0.2 }), harness.runtime.invoke(fn, { seconds: 0.2 })]);
+
+  // An execution environment handles one invocation at a time: RULES.md section 8, rule 7.
+  const [first, second] = results.map((result) => (payloadOf(result) as { pid: number }).pid);
+  assert.notEqual(first, second);
+});
