@@ -74,3 +74,11 @@ test('unknown database is not found', async () => {
   assert.equal(error.name, 'DatabaseNotFoundException');
   assert.match(error.message, /demo-activity-nope/);
 });
+
+test('database added by update opens', async () => {
+  engine.update([databaseModel('plain'), databaseModel('added')]);
+
+  const { rows } = await engine.query('demo-activity-added', { sql: 'SELECT 2 AS two' });
+
+  assert.deepEqual(rows, [{ two: 2 }]);
+});

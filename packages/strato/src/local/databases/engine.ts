@@ -41,13 +41,26 @@ export class DatabaseEngine {
   readonly #transactions = new Map<string, OpenTransaction>();
   readonly #idleMs: number;
   readonly #logger: Logger;
+  readonly #stateDir: string;
 
   /** Starts opening and migrating every database; statements wait until their database is ready. */
   constructor(options: DatabaseEngineOptions) {
     this.#logger = options.logger ?? silentLogger;
     this.#idleMs = (options.transactionIdleSeconds ?? TRANSACTION_IDLE_SECONDS) * 1000;
-    for (const model of options.databases) {
-      this.#databases.set(model.physicalName, new LocalDatabase(model, options.stateDir, this.#logger));
+    this.#stateDir = options.stateDir;
+    this.update(options.databases);
+  }
+
+  /**
+   * Starts opening the databases that a new model of the application adds.
+   * NOTE: databases already open keep their migrations until a restart, and
+   * a database removed from the model stays open until then.
+   */
+  update(databases: readonly DatabaseModel[]): void {
+    for (const model of databases) {
+      if (!this.#databases.has(model.physicalName)) {
+        this.#databases.set(model.physicalName, new LocalDatabase(model, this.#stateDir, this.#logger));
+      }
     }
   }
 
