@@ -161,6 +161,7 @@ export class LocalCloud {
     buckets.setBuckets(app.buckets);
     notifier.setBuckets(app.buckets);
     tables.setTables(app.tables);
+    this.parts.databases.update(app.databases);
     this.parts.bus.update(app);
     this.parts.scheduler.update(app.schedules);
     // Consumers whose settings changed stop after their batch in flight, then start again from their checkpoints.
