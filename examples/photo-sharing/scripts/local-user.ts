@@ -35,7 +35,7 @@ export async function signInLocalUser(baseUrl: string, email: string, password: 
   const cognito = new CognitoIdentityProviderClient({
     region: config.region,
     endpoint: config.cognitoEndpoint,
-    // The calls below need no credentials; these keep the SDK from looking for any on the machine.
+    // The calls below need no credentials. These placeholders keep the SDK from looking for any on the machine.
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const clientId = config.userPoolClientId;
@@ -65,6 +65,6 @@ async function capturedCode(cognitoEndpoint: string, email: string): Promise<str
   const response = await fetch(`${cognitoEndpoint}/messages?username=${encodeURIComponent(email)}`);
   const { messages } = await response.json() as { messages: { kind: string; code: string | null }[] };
   const code = messages.filter((message) => message.kind === 'sign-up').at(-1)?.code;
-  if (!code) throw new Error(`The local user pool captured no sign-up code for ${email}; it has: ${JSON.stringify(messages)}.`);
+  if (!code) throw new Error(`The local user pool captured no sign-up code for ${email}. Captured messages: ${JSON.stringify(messages)}.`);
   return code;
 }

@@ -1,6 +1,6 @@
 /**
  * The web UI end to end in headless Chromium, against the reference
- * application in the local cloud: sign up, confirm with the captured code,
+ * application in the local cloud. The journey: sign up, confirm with the captured code,
  * sign in, upload a real camera photo, see its thumbnail in one's photos and
  * in the feed, like and open it, see it trending, check labels, alt text
  * and a phone-sized screen, sign out.
@@ -23,7 +23,7 @@ const EMAIL = 'ada@example.com';
 const PASSWORD = 'Correct-Horse-9';
 const PHONE = { width: 375, height: 740 };
 
-// In CI Chromium is installed by .ci/run, so its absence is a failure there; elsewhere the test is skipped with the fix.
+// In CI, .ci/run installs Chromium, so its absence fails the test there. Elsewhere the test is skipped with the fix.
 const missing = chromiumMissing();
 const skip = missing && !process.env.CI ? missing : false;
 
@@ -106,7 +106,8 @@ test('web journey from sign-up to sign-out', { skip, timeout: 90_000 }, async ()
     await image.waitFor({ timeout: 40_000 });
     await page.waitForFunction((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth > 0, await image.elementHandle());
     const width = await image.evaluate((element) => (element as HTMLImageElement).naturalWidth);
-    assert.ok(width > 0 && width <= 1280, `the thumbnail is ${width} px wide; thumbnails are at most 1280 px`);
+    assert.ok(width > 0, 'the thumbnail has no pixels');
+    assert.ok(width <= 1280, `the thumbnail is ${width} px wide, and thumbnails are at most 1280 px`);
   });
 
   await journey.step('see the photo in the feed', async () => {
@@ -149,7 +150,9 @@ test('web journey from sign-up to sign-out', { skip, timeout: 90_000 }, async ()
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     assert.equal(await horizontalOverflow(page), 0, `the page scrolls sideways at ${PHONE.width} px`);
     const box = await page.getByRole('list', { name: 'Feed' }).getByRole('img').first().boundingBox();
-    assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `a feed photo lies outside the ${PHONE.width} px screen: ${JSON.stringify(box)}`);
+    assert.ok(box, 'the feed photo is not displayed');
+    assert.ok(box.x >= 0, `a feed photo starts left of the screen: ${JSON.stringify(box)}`);
+    assert.ok(box.x + box.width <= PHONE.width, `a feed photo ends past the ${PHONE.width} px screen: ${JSON.stringify(box)}`);
   });
 
   await journey.step('sign out', async () => {

@@ -32,7 +32,7 @@ test('create and list need a token', async () => {
   const badToken = await send('POST', '/photos', { authorization: 'Bearer not-a-token' });
   const list = await send('GET', '/photos');
 
-  // API Gateway's JWT authorizer answers 401 {"message":"Unauthorized"} for a missing or invalid token:
+  // API Gateway's JWT authorizer returns 401 {"message":"Unauthorized"} for a missing or invalid token:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
   assert.equal(created.status, 401);
   assert.deepEqual(created.json, { message: 'Unauthorized' });

@@ -1,5 +1,5 @@
 /**
- * Who a photo belongs to, and how to find a photo by its id alone.
+ * The owner of a photo, and the lookup of a photo by its id alone.
  *
  * The owner is the signed-in user's id, the `sub` claim that the API's JWT
  * authorizer checked and passed in `requestContext.authorizer.jwt.claims`.
@@ -11,10 +11,10 @@ import type { TableClient } from 'strato/client';
 import { HttpError } from './http.ts';
 import type { Photo } from './photo.ts';
 
-/** The `photos` table's index keyed by photo id: the feed and the thumbnail maker know a photo's id, not its owner. */
+/** The `photos` table's index keyed by photo id, because the feed and the thumbnail maker have a photo's id but not its owner. */
 export const PHOTOS_BY_ID = 'by-id';
 
-/** Returns the signed-in user's id; a route without `auth: true` in strato.config.ts has none. */
+/** Returns the signed-in user's id. A route without `auth: true` in strato.config.ts has none, so the request gets 401. */
 export function ownerOf(event: APIGatewayProxyEventV2): string {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
   const sub = claims?.sub;
@@ -24,7 +24,7 @@ export function ownerOf(event: APIGatewayProxyEventV2): string {
   return sub;
 }
 
-/** Returns the photo with this id, whoever owns it, or undefined. */
+/** Returns the photo with this id, of any owner, or undefined. */
 export async function findPhoto(photos: TableClient<Photo>, id: string): Promise<Photo | undefined> {
   const page = await photos.query({ index: PHOTOS_BY_ID, partition: id, limit: 1 });
   return page.items[0];

@@ -86,7 +86,7 @@ export class Api {
     return (await this.request<{ items: TrendingItem[] }>('GET', '/trending?limit=6')).items;
   }
 
-  /** Likes a photo as the signed-in user; the like is counted asynchronously, and a repeated like counts once. */
+  /** Likes a photo as the signed-in user. The like is counted asynchronously, and a repeated like counts once. */
   async likePhoto(id: string): Promise<void> {
     await this.request('POST', `/photos/${encodeURIComponent(id)}/likes`);
   }

@@ -1,7 +1,7 @@
 /**
  * Sign-up and sign-in against the application's Cognito user pool, through
- * the AWS SDK. Locally the SDK talks to the local cloud's user pool; on AWS
- * to Cognito itself. The tokens are kept in localStorage, so a reload keeps
+ * the AWS SDK. Locally the SDK calls the local cloud's user pool, and on AWS
+ * it calls Cognito itself. The tokens are kept in localStorage, so a reload keeps
  * the user signed in until the refresh token runs out.
  */
 import {
@@ -44,7 +44,7 @@ export class Auth {
     this.#client = new CognitoIdentityProviderClient({ region: config.region, endpoint: config.cognitoEndpoint });
   }
 
-  /** Creates an unconfirmed account; Cognito sends a code to the e-mail address. */
+  /** Creates an unconfirmed account. Cognito sends a code to the e-mail address. */
   async signUp(email: string, password: string): Promise<void> {
     await this.#client.send(new SignUpCommand({
       ClientId: this.#clientId,
@@ -76,7 +76,7 @@ export class Auth {
     return session;
   }
 
-  /** Returns a session whose ID token is valid for at least a minute, renewing it when needed; undefined when signed out. */
+  /** Returns a session whose ID token is valid for at least a minute, renewing it when needed. Returns undefined when signed out. */
   async currentSession(): Promise<Session | undefined> {
     const stored = loadSession();
     if (!stored || stored.expiresAt - Date.now() > RENEW_MARGIN_MS) return stored;

@@ -1,6 +1,6 @@
 /**
  * Sign in, create an account, and confirm it with the code Cognito sends.
- * One form shows at a time; switching moves focus to its heading.
+ * One form shows at a time, and switching moves focus to its heading.
  */
 import { useEffect, useId, useState, type FormEvent, type RefObject } from 'react';
 

@@ -1,6 +1,6 @@
 /**
- * The public feed: photos of every user, newest first. The feed lists ids;
- * each photo's thumbnail URLs come from `GET /photos/{id}`. Signed-in users
+ * The public feed: photos of every user, newest first. The feed lists ids,
+ * and each photo's thumbnail URLs come from `GET /photos/{id}`. Signed-in users
  * can like photos.
  */
 import { useEffect, useId, useState } from 'react';
@@ -15,7 +15,7 @@ interface FeedProps {
   readonly api: Api;
   /** Photos known to be ready; the feed reloads until each appears, as the feed service adds it a moment later. */
   readonly awaitedIds: readonly string[];
-  /** The signed-in user's id, to mark their own photos and offer likes; undefined when signed out. */
+  /** The signed-in user's id, to mark their own photos and offer likes. Undefined when signed out. */
   readonly userId?: string;
   readonly likedIds: readonly string[];
   readonly onLiked: (photoId: string) => void;

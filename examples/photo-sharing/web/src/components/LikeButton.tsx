@@ -1,4 +1,4 @@
-/** Likes a photo once; the like is counted asynchronously, so the button only shows that it was sent. */
+/** Likes a photo once. The like is counted asynchronously, so the button only shows that it was sent. */
 import { useState } from 'react';
 
 import type { Api } from '../api.ts';

@@ -11,7 +11,7 @@ const POLL_INTERVAL_MS = 1000;
 
 interface MyPhotosProps {
   readonly api: Api;
-  /** Ids of photos uploaded from this page; a new one triggers a reload. */
+  /** Ids of photos uploaded from this page. A new one triggers a reload. */
   readonly uploadedIds: readonly string[];
   /** Called once for each photo that turns ready after it was seen pending. */
   readonly onReady: (id: string) => void;

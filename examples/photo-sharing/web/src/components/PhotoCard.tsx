@@ -19,7 +19,7 @@ export function photoName(photo: PhotoView): string {
   return photo.filename ?? 'Untitled photo';
 }
 
-/** The alt text of a photo: its name and upload time, as the API knows nothing else about its content. */
+/** The alt text of a photo: its name and upload time, because the API stores nothing else about its content. */
 export function photoAlt(photo: PhotoView): string {
   return `${photoName(photo)}, uploaded ${dateFormat.format(new Date(photo.createdAt))}`;
 }

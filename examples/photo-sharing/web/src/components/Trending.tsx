@@ -37,7 +37,7 @@ export function Trending({ api, onOpen }: TrendingProps) {
       try {
         if (document.visibilityState === 'visible') {
           const items = await api.listTrending();
-          // Views can be recorded for an id whose photo was never uploaded; such entries are left out.
+          // Views can be recorded for an id whose photo was never uploaded, so such entries are left out.
           const settled = await Promise.allSettled(items.map(async (item) => ({ item, photo: await api.photo(item.photoId) })));
           if (cancelled) return;
           setEntries(settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));

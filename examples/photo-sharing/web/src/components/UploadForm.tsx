@@ -20,7 +20,7 @@ interface Upload {
 interface UploadFormProps {
   readonly api: Api;
   readonly headingRef: RefObject<HTMLHeadingElement | null>;
-  /** Called with the id of each photo whose file is uploaded; its thumbnails are made next. */
+  /** Called with the id of each photo whose file is uploaded. Its thumbnails are made next. */
   readonly onUploaded: (id: string) => void;
 }
 
