@@ -41,7 +41,7 @@ before(async () => {
 
   running = await startPhotoSharing();
   browser = await launchChromium();
-  browser.context.setDefaultTimeout(10_000);
+  browser.context.setDefaultTimeout(15_000);
 });
 
 after(async () => {
@@ -49,7 +49,8 @@ after(async () => {
   await running?.stop();
 });
 
-test('web journey from sign-up to sign-out', { skip, timeout: 90_000 }, async () => {
+// The journey took about 20 s with the machine's two cores busy with other work; the limit leaves room for a slower machine.
+test('web journey from sign-up to sign-out', { skip, timeout: 180_000 }, async () => {
   const page = await browser.context.newPage();
   const journey = new Journey(page, ARTIFACTS_DIR, running.logs);
   const heading = (name: string) => page.getByRole('heading', { name, exact: true });

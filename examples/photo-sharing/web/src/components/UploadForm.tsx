@@ -81,10 +81,13 @@ function UploadRow({ upload }: { upload: Upload }) {
     <li className={`upload ${upload.state}`}>
       <span id={labelId} className="upload-name">{upload.name}</span>
       <progress aria-labelledby={labelId} max={100} value={percent}>{percent}%</progress>
-      <span className="upload-state" role="status">
-        {upload.state === 'uploading' && `${percent}%`}
-        {upload.state === 'done' && 'Uploaded'}
-        {upload.state === 'failed' && <span className="error">Failed: {upload.error}</span>}
+      {/* The progress bar carries the percentage for assistive technology, so only the outcome is announced. */}
+      <span className="upload-state">
+        {upload.state === 'uploading' && <span aria-hidden="true">{percent}%</span>}
+        <span role="status">
+          {upload.state === 'done' && 'Uploaded'}
+          {upload.state === 'failed' && <span className="error">Failed: {upload.error}</span>}
+        </span>
       </span>
     </li>
   );
