@@ -51,18 +51,21 @@ export class LocalDatabase {
 }
 
 async function open(model: DatabaseModel, dataDir: string, logger: Logger): Promise<PGlite> {
+  const startedAt = performance.now();
   mkdirSync(dataDir, { recursive: true });
   // Imported on first use, so that applications without databases start without loading PGlite.
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = await PGlite.create(dataDir, { parsers: DATA_API_PARSERS });
-  if (!model.migrationsDir) return pg;
-
+  let applied: string[] = [];
   try {
-    const applied = await applyMigrations(pg, model.migrationsDir, model.id);
-    if (applied.length > 0) logger.info('Database "%s": applied migrations %s', model.id, applied.join(', '));
-    return pg;
+    if (model.migrationsDir) applied = await applyMigrations(pg, model.migrationsDir, model.id);
   } catch (error) {
     await pg.close();
     throw error;
   }
+
+  // Statements sent before this line waited for it, so the time shows why a first request was slow.
+  const migrations = applied.length > 0 ? `, applied migrations ${applied.join(', ')}` : '';
+  logger.info('Database "%s" is ready in %d ms%s; data in %s', model.id, Math.round(performance.now() - startedAt), migrations, dataDir);
+  return pg;
 }
