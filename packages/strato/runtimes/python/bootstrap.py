@@ -211,7 +211,9 @@ def main():
     client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     # The task root replaces this script's folder at the head of the import path, so handler modules import as on Lambda.
+    # The folder goes last instead, so that handlers can import strato_client.
     sys.path[0] = task_root
+    sys.path.append(os.path.dirname(os.path.abspath(__file__)))
     configure_logging()
 
     try:

@@ -15,3 +15,4 @@
 export { launchOf, runsInProcess, PYTHON_RUNTIME_DIR, type RuntimeLaunch } from './launch.ts';
 export { ProcessEnvironment, type ProcessEnvironmentOptions } from './process-environment.ts';
 export { RuntimeApiServer, type RuntimeApiHandlers, type RuntimeInvocation, type RuntimeResult } from './runtime-api-server.ts';
+export { RESOURCE_PATH, serveResourceCall, type ResourceCaller } from './resource-endpoint.ts';

@@ -12,12 +12,14 @@ import { readFileSync } from 'node:fs';
 
 import type { FunctionModel } from '../../model/index.ts';
 import { debug } from '../../observe/logger.ts';
+import type { ResourceRouter } from '../channel.ts';
 import { forwardLines, newLogStreamName, type EnvironmentState, type InvocationOutcome, type InvocationRecord } from '../environment.ts';
 import { lambdaEnvironment, logGroupName } from '../env-vars.ts';
 import { responseTooLarge, runtimeExited, timedOut } from '../errors.ts';
 import { timeoutLine } from '../log-lines.ts';
 import type { FunctionError } from '../types.ts';
 import type { RuntimeLaunch } from './launch.ts';
+import { RESOURCE_PATH } from './resource-endpoint.ts';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api-server.ts';
 
 export interface ProcessEnvironmentOptions {
@@ -26,6 +28,8 @@ export interface ProcessEnvironmentOptions {
   readonly tempDir: string;
   readonly region: string;
   readonly accountId: string;
+  /** Runs the handler's resource calls. Without it, every call fails with `ServiceUnavailableException`. */
+  readonly router?: ResourceRouter;
   /** Receives every log line of this environment. */
   readonly log: (line: string) => void;
   /** Called once when the environment has ended, for whatever reason. */
@@ -69,6 +73,10 @@ export class ProcessEnvironment {
       onReady: () => this.ready(),
       onResult: (requestId, result) => this.result(requestId, result),
       onInitError: (body) => this.initFailed(body),
+      onResourceCall: async (call) => {
+        if (!options.router) throw Object.assign(new Error(`No local cloud serves resource calls in this run, so ${call.kind} "${call.resource}" cannot be reached.`), { name: 'ServiceUnavailableException' });
+        return await options.router.handle(options.fn.id, call);
+      },
     });
   }
 
@@ -141,6 +149,8 @@ export class ProcessEnvironment {
         tempDir: this.tempDir,
       }),
       AWS_LAMBDA_RUNTIME_API: address,
+      // The HTTP channel to the local cloud; the Python module strato_client reads it.
+      STRATO_RESOURCE_API: `http://${address}${RESOURCE_PATH}`,
     };
 
     const child = spawn(launch.command, launch.args, { cwd: launch.taskRoot, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { MAX_RESPONSE_BYTES } from '../errors.ts';
+import { RESOURCE_PATH, serveResourceCall, type ResourceCaller } from './resource-endpoint.ts';
 
 const API_PREFIX = '/2018-06-01/runtime/';
 
@@ -36,6 +37,8 @@ export interface RuntimeApiHandlers {
   readonly onResult: (requestId: string, result: RuntimeResult) => void;
   /** Called with the body of `init/error`; the runtime exits next. */
   readonly onInitError: (body: string) => void;
+  /** Runs the handler's resource calls, which arrive on `POST /strato/resource`. Without it, that path is not served. */
+  readonly onResourceCall?: ResourceCaller;
 }
 
 export class RuntimeApiServer {
@@ -84,6 +87,7 @@ export class RuntimeApiServer {
 
   private route(request: IncomingMessage, response: ServerResponse): void {
     const url = request.url ?? '';
+    if (url === RESOURCE_PATH && request.method === 'POST' && this.handlers.onResourceCall) return void serveResourceCall(request, response, this.handlers.onResourceCall);
     if (!url.startsWith(API_PREFIX)) return reply(response, 404, { errorMessage: `Unknown Runtime API path: ${url}. Paths start with ${API_PREFIX}.`, errorType: 'NotFound' });
     const route = url.slice(API_PREFIX.length);
 
