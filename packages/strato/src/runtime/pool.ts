@@ -218,6 +218,7 @@ export class FunctionPool {
       tempDir: await this.takeTempDir(),
       region: this.options.region,
       accountId: this.options.accountId,
+      router: this.options.router,
       log: this.options.log,
       onEnded: (ended) => this.ended(ended),
     });
