@@ -118,3 +118,33 @@ test('unknown path gets 404', async (t) => {
 
   assert.equal(response.status, 404);
 });
+
+test('resource call runs on the caller and reports errors', async (t) => {
+  const calls: unknown[] = [];
+  const server = new RuntimeApiServer({
+    onReady: () => {},
+    onResult: () => {},
+    onInitError: () => {},
+    onResourceCall: async (call) => {
+      calls.push(call);
+      if (call.op === 'get') return { item: { id: 'a', raw: new Uint8Array([0, 255]) } };
+      throw Object.assign(new Error('User is not authorized to perform: dynamodb:PutItem'), { name: 'AccessDeniedException' });
+    },
+  });
+  const address = await server.listen();
+  t.after(() => server.close());
+  const post = (body: string) => fetch(`http://${address}/strato/resource`, { method: 'POST', body });
+
+  const got = await post(JSON.stringify({ kind: 'table', resource: 'fx-items', op: 'get', input: { key: { id: 'a' } } }));
+  const denied = await post(JSON.stringify({ kind: 'table', resource: 'fx-items', op: 'put', input: { item: { raw: { $bytes: 'AP8=' } } } }));
+  const invalid = await post(JSON.stringify({ kind: 'printer', resource: 'fx-items', op: 'get' }));
+
+  assert.equal(got.status, 200);
+  assert.deepEqual(await got.json(), { item: { id: 'a', raw: { $bytes: 'AP8=' } } });
+  assert.equal(denied.status, 400);
+  assert.deepEqual(await denied.json(), { name: 'AccessDeniedException', message: 'User is not authorized to perform: dynamodb:PutItem' });
+  assert.deepEqual((calls[1] as { input: unknown }).input, { item: { raw: new Uint8Array([0, 255]) } });
+  assert.equal(invalid.status, 400);
+  assert.equal((await invalid.json() as { name: string }).name, 'ValidationException');
+  assert.equal(calls.length, 2);
+});
