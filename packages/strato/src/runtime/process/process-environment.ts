@@ -5,6 +5,8 @@
  * `ExecutionEnvironment`, so the function's pool runs either kind. The
  * timeout kills the process, which stops even a busy loop and ends only
  * this environment.
+ * NOTE: the memory size is reported, not enforced: a process may use more
+ * than the function's memory without Runtime.OutOfMemory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
