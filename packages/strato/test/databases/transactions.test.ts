@@ -55,7 +55,7 @@ test('statement outside waits for commit', async () => {
   const { transactionId } = await engine.beginTransaction(MAIN);
   await engine.query(MAIN, { sql: 'INSERT INTO events (name) VALUES ($1)', params: ['inside'], transactionId });
 
-  // Sent while the transaction is open, so it runs after the commit and sees the row.
+  // Sent while the transaction is open, so it runs after the commit and counts the row.
   const order: string[] = [];
   const outside = engine.query(MAIN, { sql: 'SELECT count(*) AS n FROM events WHERE name = $1', params: ['inside'] })
     .then((result) => { order.push('outside'); return result; });
