@@ -127,8 +127,10 @@ test('printed and logged lines reach the log', async () => {
   const printed = lines.indexOf('printing grace');
   const logged = lines.findIndex((line) => line.endsWith(`\t${requestId}\tlogging grace`));
 
-  assert.ok(printed !== -1 && printed < end, lines.join('\n'));
-  assert.ok(logged !== -1 && logged < end, lines.join('\n'));
+  assert.notEqual(printed, -1, lines.join('\n'));
+  assert.ok(printed < end, lines.join('\n'));
+  assert.notEqual(logged, -1, lines.join('\n'));
+  assert.ok(logged < end, lines.join('\n'));
   // Lambda's Python log format: level, UTC time with milliseconds, request id, message.
   assert.match(lines[logged]!, /^\[INFO\]\t\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\t/);
 });
