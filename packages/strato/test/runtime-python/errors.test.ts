@@ -59,7 +59,7 @@ test('environment survives a handler exception', async () => {
 });
 
 test('timeout kills the process', async () => {
-  const { slow } = fixtureFunctions({ slow: { handler: 'handlers.sleep', runtime: 'python3.12', timeout: 3 } });
+  const { slow } = fixtureFunctions({ slow: { handler: 'handlers.sleep', runtime: 'python3.12', timeout: 5 } });
   // A warm environment first, so that the timeout falls in the invocation, not in the init phase.
   payloadOf(await harness.runtime.invoke(slow, { seconds: 0 }));
 
@@ -69,9 +69,9 @@ test('timeout kills the process', async () => {
   // Timeout payload and log line: RULES.md section 9, rule 2.
   const error = errorOf(timedOut);
   assert.equal(error.errorType, 'Sandbox.Timedout');
-  assert.equal(error.errorMessage, `RequestId: ${timedOut.requestId} Error: Task timed out after 3.00 seconds`);
+  assert.equal(error.errorMessage, `RequestId: ${timedOut.requestId} Error: Task timed out after 5.00 seconds`);
   const lines = harness.logsOf(slow);
-  assert.ok(lines.some((line) => new RegExp(`^\\S+Z ${timedOut.requestId} Task timed out after 3\\.00 seconds$`).test(line)), lines.join('\n'));
+  assert.ok(lines.some((line) => new RegExp(`^\\S+Z ${timedOut.requestId} Task timed out after 5\\.00 seconds$`).test(line)), lines.join('\n'));
   assert.match(String(lines.find((line) => line.startsWith(`REPORT RequestId: ${timedOut.requestId}`))), /\tStatus: timeout$/);
   // After a timeout the runtime process is restarted, so the next invocation is a cold start (RULES.md section 9, rule 2).
   assert.deepEqual(payloadOf(next), { slept: 0 });
