@@ -43,8 +43,8 @@ test('exception is logged on one line', async () => {
 
 test('environment survives a handler exception', async () => {
   const { 'fail-twice': failing, 'count-after': count } = fixtureFunctions({
-    'fail-twice': { handler: 'handlers.fail', runtime: 'python3.12' },
-    'count-after': { handler: 'handlers.count', runtime: 'python3.12' },
+    'fail-twice': { handler: 'handlers.fail', runtime: 'python3.12', timeout: 10 },
+    'count-after': { handler: 'handlers.count', runtime: 'python3.12', timeout: 10 },
   });
 
   await harness.runtime.invoke(failing, { humidity: 200 });
@@ -79,7 +79,7 @@ test('timeout kills the process', async () => {
 });
 
 test('module that raises on import fails init', async () => {
-  const { broken } = fixtureFunctions({ broken: { handler: 'broken.handler', runtime: 'python3.12' } });
+  const { broken } = fixtureFunctions({ broken: { handler: 'broken.handler', runtime: 'python3.12', timeout: 10 } });
 
   const error = errorOf(await harness.runtime.invoke(broken, {}));
 
@@ -90,7 +90,7 @@ test('module that raises on import fails init', async () => {
 });
 
 test('missing handler function fails init', async () => {
-  const { missing } = fixtureFunctions({ missing: { handler: 'handlers.nowhere', runtime: 'python3.12' } });
+  const { missing } = fixtureFunctions({ missing: { handler: 'handlers.nowhere', runtime: 'python3.12', timeout: 10 } });
 
   const error = errorOf(await harness.runtime.invoke(missing, {}));
 

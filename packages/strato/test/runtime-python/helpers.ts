@@ -17,10 +17,14 @@ export function fixtureFunctions<Names extends string>(configs: Record<Names, Fu
   return Object.fromEntries(app.functions.map((fn) => [fn.name, fn])) as Record<Names, FunctionModel>;
 }
 
-/** A Python function over `fixtures/handlers.py`, named after the handler with dashes for underscores. */
+/**
+ * A Python function over `fixtures/handlers.py`, named after the handler with
+ * dashes for underscores. Its timeout defaults to 10 s, because the init phase
+ * counts against it and a loaded machine starts Python slowly.
+ */
 export function pythonFunction(handlerName: string, config: Partial<FunctionConfig> = {}): FunctionModel {
   const name = handlerName.replaceAll('_', '-');
-  return fixtureFunctions({ [name]: { handler: `handlers.${handlerName}`, runtime: 'python3.12', ...config } })[name]!;
+  return fixtureFunctions({ [name]: { handler: `handlers.${handlerName}`, runtime: 'python3.12', timeout: 10, ...config } })[name]!;
 }
 
 export interface TestRuntime {

@@ -75,8 +75,8 @@ test('handler imports modules from the task root', async () => {
 
 test('Node and Python functions run side by side', async () => {
   const { node, python } = fixtureFunctions({
-    node: { handler: 'node/echo.handler' },
-    python: { handler: 'handlers.echo', runtime: 'python3.12' },
+    node: { handler: 'node/echo.handler', timeout: 10 },
+    python: { handler: 'handlers.echo', runtime: 'python3.12', timeout: 10 },
   });
 
   const [nodeResult, pythonResult] = await Promise.all([harness.runtime.invoke(node, { n: 1 }), harness.runtime.invoke(python, { n: 2 })]);

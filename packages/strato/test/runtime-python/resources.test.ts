@@ -20,8 +20,8 @@ const app = resolveApp({
   services: {
     weather: {
       functions: {
-        recorder: { handler: 'resources.record', runtime: 'python3.12', links: ['readings'] },
-        snooper: { handler: 'resources.snoop', runtime: 'python3.12' },
+        recorder: { handler: 'resources.record', runtime: 'python3.12', links: ['readings'], timeout: 10 },
+        snooper: { handler: 'resources.snoop', runtime: 'python3.12', timeout: 10 },
       },
       tables: { readings: { partitionKey: 'station', sortKey: 'at', sortKeyType: 'number' } },
     },
