@@ -25,6 +25,8 @@ export interface RunningApp {
   readonly user: LocalUser;
   /** Every log line of the local cloud and its functions so far, to show when a test fails. */
   readonly logs: readonly string[];
+  /** The local cloud itself, for tests that invoke a function directly. */
+  readonly cloud: LocalCloud;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startPhotoSharing(): Promise<RunningApp> {
     client: new PhotosClient(cloud.url, user.idToken),
     user,
     logs,
+    cloud,
     async stop() {
       await cloud.stop();
       rmSync(stateDir, { recursive: true, force: true });
