@@ -6,6 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+
+import { findFunction } from '../../../packages/strato/src/model/index.ts';
 import { signInLocalUser } from '../scripts/local-user.ts';
 import { startPhotoSharing, type RunningApp } from './helpers.ts';
 
@@ -96,4 +99,55 @@ test('invalid trending limit is rejected', async () => {
   assert.equal(status, 400);
   assert.equal(body.error, 'InvalidLimit');
   assert.match(String(body.message), /from 1 to 50; received "0"/);
+});
+
+/** A record of the `interactions` stream as Lambda delivers it, on a shard that no real record uses. */
+function streamRecord(sequenceNumber: string, interaction: object): KinesisStreamRecord {
+  return {
+    eventID: `shardId-000000000099:${sequenceNumber}`,
+    kinesis: {
+      sequenceNumber,
+      partitionKey: 'replay',
+      data: Buffer.from(JSON.stringify(interaction)).toString('base64'),
+      kinesisSchemaVersion: '1.0',
+      approximateArrivalTimestamp: Date.now() / 1000,
+    },
+  } as KinesisStreamRecord;
+}
+
+test('redelivered batch is counted once', async () => {
+  const { cloud } = running;
+  const consumer = findFunction(cloud.app, 'activity.count-interactions')!;
+  const photoId = '0000000000ddddddddddd';
+  const at = new Date().toISOString();
+  const view = streamRecord('100', { type: 'view', photoId, at });
+  const like = streamRecord('101', { type: 'like', photoId, userId: 'replayed-user', at });
+  const later = streamRecord('102', { type: 'view', photoId, at });
+
+  // Lambda delivers stream records at least once: the same batch twice, then a batch that repeats them with one new record.
+  for (const records of [[view, like], [view, like], [view, like, later]]) {
+    const result = await cloud.parts.runtime.invoke(consumer, { Records: records } satisfies KinesisStreamEvent);
+    assert.equal(result.ok, true, JSON.stringify(result));
+  }
+
+  const item = (await getTrending('?limit=50')).body.items.find((found) => found.photoId === photoId);
+  assert.deepEqual(item, { photoId, views: 2, likes: 1, score: 5, photo: `/photos/${photoId}` });
+});
+
+test('malformed record is skipped', async () => {
+  const { cloud } = running;
+  const consumer = findFunction(cloud.app, 'activity.count-interactions')!;
+  const photoId = '0000000000eeeeeeeeeee';
+  const records = [
+    streamRecord('200', { type: 'view', photoId: 'not-a-photo', at: 'now' }),
+    { ...streamRecord('201', {}), kinesis: { ...streamRecord('201', {}).kinesis, data: Buffer.from('not json').toString('base64') } },
+    streamRecord('202', { type: 'view', photoId, at: new Date().toISOString() }),
+  ];
+
+  const result = await cloud.parts.runtime.invoke(consumer, { Records: records } satisfies KinesisStreamEvent);
+
+  assert.equal(result.ok, true, JSON.stringify(result));
+  const item = (await getTrending('?limit=50')).body.items.find((found) => found.photoId === photoId);
+  assert.deepEqual(item, { photoId, views: 1, likes: 0, score: 1, photo: `/photos/${photoId}` });
+  assert.ok(running.logs.some((line) => line.includes('Skipped record shardId-000000000099:201')));
 });
