@@ -101,7 +101,7 @@ test('invalid trending limit is rejected', async () => {
   assert.match(String(body.message), /from 1 to 50; received "0"/);
 });
 
-/** A record of the `interactions` stream as Lambda delivers it, on a shard that no real record uses. */
+/** Returns a record of the `interactions` stream as Lambda delivers it, on a shard that no real record uses. */
 function streamRecord(sequenceNumber: string, interaction: object): KinesisStreamRecord {
   return {
     eventID: `shardId-000000000099:${sequenceNumber}`,
