@@ -31,10 +31,12 @@ async function processRecord(record: S3EventRecord, requestId: string): Promise<
     return;
   }
 
+  // Upload URLs are issued only after the record is written, so a missing record is
+  // the index lagging: reads of a DynamoDB global secondary index are eventually
+  // consistent. Throwing lets Lambda retry the event later.
   const photo = await findPhoto(photos, id);
   if (!photo) {
-    console.warn(`Skipping ${key}: no photo record has the id ${id}.`);
-    return;
+    throw new Error(`No photo record has the id ${id} (key ${key}) yet; the by-id index may lag behind the table, so the event is retried.`);
   }
   // Events arrive at least once, so the same upload can come twice.
   if (photo.status === 'ready' && photo.sourceETag === record.s3.object.eTag) {

@@ -24,7 +24,11 @@ export function ownerOf(event: APIGatewayProxyEventV2): string {
   return sub;
 }
 
-/** Returns the photo with this id, of any owner, or undefined. */
+/**
+ * Returns the photo with this id, of any owner, or undefined.
+ * NOTE: on AWS, reads of a global secondary index are eventually consistent,
+ * so a photo created a moment ago can be missing here for a short time.
+ */
 export async function findPhoto(photos: TableClient<Photo>, id: string): Promise<Photo | undefined> {
   const page = await photos.query({ index: PHOTOS_BY_ID, partition: id, limit: 1 });
   return page.items[0];
