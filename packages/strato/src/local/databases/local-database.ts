@@ -1,6 +1,9 @@
 /**
  * One SQL database of the local cloud: a PGlite instance whose files live
  * under `<stateDir>/databases/<physicalName>/`, migrated when it opens.
+ * NOTE: PGlite runs on the local cloud's main thread, so each statement
+ * holds the event loop while it runs, and creating a new data folder holds
+ * it for longer stretches than reopening one.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
