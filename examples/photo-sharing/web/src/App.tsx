@@ -68,9 +68,11 @@ function SignedInOrOut({ config }: { config: SiteConfig }) {
     if (!session) return;
     try {
       await auth.signOut(session);
-    } finally {
-      changeSession(undefined);
+    } catch (error) {
+      // The tokens are forgotten here either way, and the pool's refresh token expires on its own.
+      console.warn('Signing out on other devices failed:', error);
     }
+    changeSession(undefined);
   }, [auth, session, changeSession]);
 
   const onUploaded = useCallback((id: string) => setUploadedIds((ids) => [...ids, id]), []);
