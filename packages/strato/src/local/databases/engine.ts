@@ -91,7 +91,11 @@ export class DatabaseEngine {
     return await database.lock.run(() => runStatement(pg, sql, params));
   }
 
-  /** Opens a transaction that keeps the database to itself until it is committed, rolled back or idle too long. */
+  /**
+   * Opens a transaction that keeps the database to itself until it is committed, rolled back or idle too long.
+   * NOTE: a handler that times out or crashes inside a transaction leaves it open, so the other statements of
+   * its database wait until the idle rollback, up to three minutes later. Aurora would serve them meanwhile.
+   */
   async beginTransaction(physicalName: string): Promise<BeginTransactionOutput> {
     const database = this.#database(physicalName);
     const pg = await openedOrUnavailable(database);
