@@ -14,15 +14,17 @@ import { databaseModel, rejectionOf, writeMigrations } from './helpers.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'strato-migrations-'));
 let engine: DatabaseEngine;
+let ordered: string;
+let broken: string;
 
 before(() => {
   // 002 inserts into the table that 001 creates; they are written in reverse order to show the sort.
-  const ordered = writeMigrations(root, {
+  ordered = writeMigrations(root, {
     '002_seed.sql': `INSERT INTO steps (name) VALUES ('second');`,
     '001_create.sql': `CREATE TABLE steps (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO steps (name) VALUES ('first');`,
     'notes.txt': 'not a migration',
   }, 'ordered');
-  const broken = writeMigrations(root, {
+  broken = writeMigrations(root, {
     '001_create.sql': 'CREATE TABLE photos (id text PRIMARY KEY);',
     '002_broken.sql': 'CREATE TABLE half (id int); ALTER TABLE missing ADD COLUMN x int;',
     '003_later.sql': 'CREATE TABLE later (id int);',
@@ -81,4 +83,35 @@ test('database added by update opens', async () => {
   const { rows } = await engine.query('demo-activity-added', { sql: 'SELECT 2 AS two' });
 
   assert.deepEqual(rows, [{ two: 2 }]);
+});
+
+test('update applies new migrations', async () => {
+  writeMigrations(root, { '003_more.sql': `INSERT INTO steps (name) VALUES ('third');` }, 'ordered');
+
+  engine.update([databaseModel('ordered', ordered), databaseModel('broken', broken), databaseModel('plain')]);
+  await engine.ready('demo-activity-ordered');
+
+  const { rows } = await engine.query('demo-activity-ordered', { sql: 'SELECT name FROM steps ORDER BY id' });
+  assert.deepEqual(rows.map((row) => row.name), ['first', 'second', 'third']);
+});
+
+test('update keeps serving after failed migration', async () => {
+  writeMigrations(root, { '004_broken.sql': `INSERT INTO steps (name) VALUES ('fourth'); SELECT * FROM missing;` }, 'ordered');
+
+  engine.update([databaseModel('ordered', ordered)]);
+  await engine.ready('demo-activity-ordered');
+
+  // The failed migration was rolled back, and the database serves what it had.
+  const { rows } = await engine.query('demo-activity-ordered', { sql: 'SELECT name FROM steps ORDER BY id' });
+  assert.deepEqual(rows.map((row) => row.name), ['first', 'second', 'third']);
+});
+
+test('update opens fixed database again', async () => {
+  writeMigrations(root, { '002_broken.sql': 'CREATE TABLE half (id int);' }, 'broken');
+
+  engine.update([databaseModel('broken', broken)]);
+  await engine.ready('demo-activity-broken');
+
+  const { rows } = await engine.query('demo-activity-broken', { sql: `SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY name` });
+  assert.deepEqual(rows.map((row) => row.name), ['001_create.sql', '002_broken.sql', '003_later.sql']);
 });

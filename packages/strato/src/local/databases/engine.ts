@@ -60,21 +60,25 @@ export class DatabaseEngine {
   }
 
   /**
-   * Starts opening the databases that a new model of the application adds.
-   * NOTE: databases already open keep their migrations until a restart, and
-   * a database removed from the model stays open until then.
+   * Takes a new model of the application: opens the databases it adds,
+   * opens again those that failed to open, and applies new migrations to
+   * the others. `ready` resolves once that work is done.
+   * NOTE: a database removed from the model stays open until a restart.
    */
   update(databases: readonly DatabaseModel[]): void {
     for (const model of databases) {
-      if (!this.#databases.has(model.physicalName)) {
+      const current = this.#databases.get(model.physicalName);
+      if (!current || current.failed) {
         this.#databases.set(model.physicalName, new LocalDatabase(model, this.#stateDir, this.#logger));
+      } else if (model.migrationsDir) {
+        current.migrate(model.migrationsDir);
       }
     }
   }
 
-  /** Resolves once the database is open and migrated; rejects with the migration that failed. */
+  /** Resolves once the database is open and migrated; rejects with the migration that failed while it opened. */
   async ready(physicalName: string): Promise<void> {
-    await this.#database(physicalName).opened;
+    await this.#database(physicalName).ready();
   }
 
   /** Runs one statement, on its own or in an open transaction. */

@@ -2,7 +2,7 @@
  * One SQL database of the local cloud: a PGlite instance whose files live
  * under `<stateDir>/databases/<physicalName>/`, migrated when it opens.
  * NOTE: PGlite runs on the local cloud's main thread, so each statement
- * holds the event loop while it runs, and creating a new data folder holds
+ * blocks the event loop while it runs, and creating a new data folder blocks
  * it for longer stretches than reopening one.
  */
 import { mkdirSync } from 'node:fs';
@@ -41,12 +41,45 @@ export class LocalDatabase {
   readonly lock = new ExclusiveLock();
   /** Resolves once the database is open and every migration is applied; rejects with the failed migration. */
   readonly opened: Promise<PGlite>;
+  /** True once opening failed; a new model of the application then opens the database again. */
+  failed = false;
+  /** Migrations that a new model of the application added, being applied. */
+  #migrating: Promise<void> = Promise.resolve();
+  readonly #logger: Logger;
 
   constructor(readonly model: DatabaseModel, stateDir: string, logger: Logger) {
+    this.#logger = logger;
     const dataDir = path.join(stateDir, 'databases', model.physicalName);
     this.opened = open(model, dataDir, logger);
     // Logged once here; each statement that awaits `opened` gets the same error.
-    this.opened.catch((error: unknown) => logger.error('Database "%s" is not available: %s', model.id, error instanceof Error ? error.message : error));
+    this.opened.catch((error: unknown) => {
+      this.failed = true;
+      logger.error('Database "%s" is not available: %s', model.id, error instanceof Error ? error.message : error);
+    });
+  }
+
+  /** Resolves once the database is open and the migrations applied so far are done; rejects if it failed to open. */
+  async ready(): Promise<void> {
+    await this.opened;
+    await this.#migrating;
+  }
+
+  /**
+   * Applies the migrations of `migrationsDir` that are new since the database
+   * opened, between statements. A failed migration is rolled back and logged,
+   * and the database keeps serving with the migrations before it.
+   */
+  migrate(migrationsDir: string): void {
+    this.#migrating = this.#migrating.then(async () => {
+      const pg = await this.opened.catch(() => undefined);
+      if (!pg) return;
+      try {
+        const applied = await this.lock.run(() => applyMigrations(pg, migrationsDir, this.model.id));
+        if (applied.length > 0) this.#logger.info('Database "%s": applied migrations %s', this.model.id, applied.join(', '));
+      } catch (error) {
+        this.#logger.error('%s The database keeps serving with the migrations before it.', error instanceof Error ? error.message : error);
+      }
+    });
   }
 
   async close(): Promise<void> {
