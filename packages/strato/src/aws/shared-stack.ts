@@ -67,6 +67,8 @@ export class SharedStack extends Stack {
       });
       this.userPoolClient = this.userPool.addClient('WebClient', {
         authFlows: { userPassword: true, userSrp: true },
+        // The web UI signs in through the user-pool API, not the hosted UI, so no OAuth flows or callback URLs.
+        disableOAuth: true,
         generateSecret: false,
         accessTokenValidity: Duration.hours(1),
         idTokenValidity: Duration.hours(1),

@@ -30,9 +30,15 @@ export async function loadApp(dir: string, options: LoadOptions = {}): Promise<A
 
   // A query string makes each load a fresh module, so a reload sees the edited config.
   const url = `${pathToFileURL(file).href}?load=${Date.now()}`;
-  const module = (await tsImport(url, import.meta.url)) as { default?: AppConfig };
-  if (!module.default) {
-    throw new ModelError([{ path: CONFIG_FILE, message: 'the file has no default export.', fix: 'End it with `export default defineApp({ ... })`.' }]);
+  let module: { default?: AppConfig };
+  try {
+    module = (await tsImport(url, import.meta.url)) as { default?: AppConfig };
+  } catch (error) {
+    throw new ModelError([{ path: CONFIG_FILE, message: `loading ${file} failed: ${describeLoadError(error, file)}`, fix: 'Fix the error in the config file; the stack above names the line.' }]);
+  }
+  if (module.default === undefined || module.default === null || typeof module.default !== 'object') {
+    const found = module.default === undefined ? 'no default export' : `a default export of type ${typeof module.default}`;
+    throw new ModelError([{ path: CONFIG_FILE, message: `the file has ${found}.`, fix: 'End it with `export default defineApp({ ... })`.' }]);
   }
   const app = resolveApp(module.default, root);
 
@@ -43,4 +49,11 @@ export async function loadApp(dir: string, options: LoadOptions = {}): Promise<A
     if (problems.length > 0) throw new ModelError(problems);
   }
   return app;
+}
+
+/** Returns the error's message with the first stack line inside the config file, so the reader sees where it failed. */
+function describeLoadError(error: unknown, file: string): string {
+  if (!(error instanceof Error)) return String(error);
+  const place = error.stack?.split('\n').find((line) => line.includes(file));
+  return place ? `${error.message} (${place.trim().replace(/^at /, '')})` : error.message;
 }

@@ -73,3 +73,19 @@ test('missing handler export is reported', async () => {
     return true;
   });
 });
+
+test('config that throws names its file', async () => {
+  const { loadApp } = await import('../../src/model/index.ts');
+  const dir = path.join(import.meta.dirname, '../fixtures/throwing-config');
+  await assert.rejects(loadApp(dir), (error: unknown) => {
+    assert.ok(error instanceof ModelError);
+    assert.match(error.problems[0]!.message, /config exploded/);
+    assert.match(error.problems[0]!.message, /throwing-config\/strato\.config\.ts:\d+/);
+    return true;
+  });
+});
+
+test('non-object default export is reported', async () => {
+  const { loadApp } = await import('../../src/model/index.ts');
+  await assert.rejects(loadApp(path.join(import.meta.dirname, '../fixtures/number-config')), /has a default export of type number.*defineApp/);
+});

@@ -13,6 +13,8 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+const STARTUP_TIMEOUT_MS = 60_000;
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,12 +34,20 @@ export async function startMoto(): Promise<Moto> {
     child.once('exit', (code) => reject(new Error(`moto_server exited with code ${code}: ${stderr}`)));
   });
 
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ready = await Promise.race([fetch(`${endpoint}/moto-api/`).then(() => true, () => false), exited]);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${endpoint} within 20 s: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  // moto imports every service at start, which takes seconds on a busy machine.
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  try {
+    for (;;) {
+      const ready = await Promise.race([fetch(`${endpoint}/moto-api/`).then(() => true, () => false), exited]);
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    // A child left running would keep the test process alive after the failure.
+    exited.catch(() => {});
+    child.kill('SIGKILL');
+    throw error;
   }
 
   return {
