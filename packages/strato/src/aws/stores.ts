@@ -99,6 +99,8 @@ export function createStream(scope: Construct, model: StreamModel, stage: string
  * functions reach it over HTTPS without joining its VPC. The VPC has isolated
  * subnets only: nothing in it reaches the internet.
  */
+// TODO: apply the model's migrations on deploy. The local engine applies them at start; on AWS nothing runs them
+// yet, so a deployer runs each migration file once through the Data API or a SQL client.
 export function createDatabase(scope: Construct, model: DatabaseModel, stage: string): DatabaseCluster {
   const vpc = new Vpc(scope, `Network-${model.name}`, {
     maxAzs: 2,
