@@ -13,6 +13,8 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.strato', '.git', 'cdk.out', '
 
 export interface FileWatcherOptions {
   readonly root: string;
+  /** Folders outside `root` to watch as well, such as a migrations folder that the config names with `../`. */
+  readonly extraFolders?: readonly string[];
   /** Receives the absolute paths that changed, gathered over `debounceMs`. */
   readonly onChange: (files: readonly string[]) => void;
   /** @default 100 */
@@ -27,10 +29,10 @@ export class FileWatcher {
 
   private constructor(private readonly options: FileWatcherOptions) {}
 
-  /** Starts watching every folder under `root` and resolves once each has its watch. */
+  /** Starts watching every folder under `root` and `extraFolders`, and resolves once each has its watch. */
   static async start(options: FileWatcherOptions): Promise<FileWatcher> {
     const watcher = new FileWatcher(options);
-    await watcher.watchTree(options.root);
+    await Promise.all([options.root, ...(options.extraFolders ?? [])].map((folder) => watcher.watchTree(folder)));
     return watcher;
   }
 

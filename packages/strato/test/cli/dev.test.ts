@@ -1,6 +1,6 @@
 /** `strato dev` run as a user runs it: start, serve, reload on changes, stop on a signal. */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,6 +92,29 @@ test('dev keeps the old config when the new one is invalid', async () => {
 
   assert.match(strato.output().slice(before), /function "ghost" is not declared/);
   assert.equal((await fetch(`${baseUrl}/hello`)).status, 200);
+  strato.child.kill('SIGINT');
+  assert.equal(await strato.exited, 0);
+});
+
+test('dev applies a new migration file', async () => {
+  const appDir = copyFixture();
+  mkdirSync(path.join(appDir, 'migrations'));
+  writeFileSync(path.join(appDir, 'migrations/001_notes.sql'), 'CREATE TABLE notes (id text PRIMARY KEY);\n');
+  const config = "export default { name: 'cli-fixture', services: { greetings: { functions: { hello: { handler: 'src/hello.handler' } }, routes: { 'GET /hello': 'hello' }, databases: { notes: { migrations: 'migrations' } } } } };\n";
+  writeFileSync(path.join(appDir, 'strato.config.ts'), config);
+  const strato = startStrato(['dev', appDir, '--port', '0'], appDir);
+  await strato.waitFor(/Ready in/);
+  await strato.waitFor(/Database "greetings\.notes" is ready in \d+ ms, applied migrations 001_notes\.sql/);
+
+  const before = strato.output().length;
+  writeFileSync(path.join(appDir, 'migrations/002_tags.sql'), 'ALTER TABLE notes ADD COLUMN tags text;\n');
+  await strato.waitFor(/Applying new migrations after migrations\/002_tags\.sql changed/, before);
+  await strato.waitFor(/Database "greetings\.notes": applied migrations 002_tags\.sql/, before);
+
+  // A broken migration is rolled back and reported, and dev keeps running.
+  const beforeBroken = strato.output().length;
+  writeFileSync(path.join(appDir, 'migrations/003_broken.sql'), 'ALTER TABLE missing_table ADD COLUMN x text;\n');
+  await strato.waitFor(/003_broken\.sql[^\n]*\n?[^\n]*keeps serving with the migrations before it/, beforeBroken);
   strato.child.kill('SIGINT');
   assert.equal(await strato.exited, 0);
 });

@@ -47,7 +47,11 @@ export async function devCommand(options: DevCommandOptions): Promise<number> {
 
   const watcher = await FileWatcher.start({
     root: app.root,
+    extraFolders: migrationFoldersOutside(app),
     onChange: (files) => {
+      const migrations = files.filter((file) => isMigration(cloud.app, file));
+      if (migrations.length > 0) applyNewMigrations(cloud, migrations, print);
+
       const sources = files.filter((file) => isFunctionSource(cloud.app, file));
       if (sources.length === 0) return;
       applyChanges(cloud, sources, print).catch((error: unknown) => print(`error: reloading failed: ${(error as Error).message}`));
@@ -97,6 +101,32 @@ function buildSites(app: AppModel, print: (line: string) => void): void {
 function isFunctionSource(app: AppModel, file: string): boolean {
   if (!SOURCE_EXTENSIONS.has(path.extname(file))) return false;
   return !app.sites.some((site) => file.startsWith(site.dir + path.sep));
+}
+
+/** Returns true for a `.sql` file in the migrations folder of a database. */
+function isMigration(app: AppModel, file: string): boolean {
+  if (path.extname(file) !== '.sql') return false;
+  return app.databases.some((database) => database.migrationsDir !== undefined && path.dirname(file) === database.migrationsDir);
+}
+
+/** Returns the migrations folders that lie outside the application folder, which the watcher would not see otherwise. */
+function migrationFoldersOutside(app: AppModel): string[] {
+  const folders = app.databases.map((database) => database.migrationsDir).filter((folder) => folder !== undefined);
+  return [...new Set(folders)].filter((folder) => path.relative(app.root, folder).startsWith('..'));
+}
+
+/**
+ * Hands the databases to the engine again after migration files changed.
+ * The engine applies the new files to each open database and opens again a
+ * database whose migrations failed when it first opened. It logs the
+ * migrations it applied and any that failed.
+ * NOTE: a migration that was already applied is not run again when it changes;
+ * the change takes a fresh state folder.
+ */
+function applyNewMigrations(cloud: LocalCloud, files: readonly string[], print: (line: string) => void): void {
+  const names = files.map((file) => path.relative(cloud.app.root, file)).join(', ');
+  print(`Applying new migrations after ${names} changed.`);
+  cloud.parts.databases.update(cloud.app.databases);
 }
 
 /**
