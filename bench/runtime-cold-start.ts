@@ -60,8 +60,9 @@ async function invocationsPerSecond(call: () => Promise<unknown>, count: number,
 
 /**
  * Measures the process memory that idle warm environments add, per
- * environment. Concurrent requests in one tick find one idle environment, so
- * each of the others starts a new one.
+ * environment. Concurrent requests that each run longer than the pool waits
+ * for a busy environment find one idle environment, so each of the others
+ * starts a new one.
  */
 async function idleEnvironmentMemoryMB(runtime: FunctionRuntime, fn: FunctionModel): Promise<number> {
   setFlagsFromString('--expose-gc');
@@ -73,7 +74,7 @@ async function idleEnvironmentMemoryMB(runtime: FunctionRuntime, fn: FunctionMod
 
   await settle();
   const before = process.memoryUsage().rss;
-  await Promise.all(Array.from({ length: IDLE_ENVIRONMENTS + 1 }, () => runtime.invoke(fn, {})));
+  await Promise.all(Array.from({ length: IDLE_ENVIRONMENTS + 1 }, () => runtime.invoke(fn, { holdMs: 200 })));
   await settle();
   return (process.memoryUsage().rss - before) / IDLE_ENVIRONMENTS / (1024 * 1024);
 }

@@ -1,14 +1,15 @@
 /**
  * The execution environments of one function. A request takes the most
- * recently used idle environment, or starts a new one while the function's
- * concurrency allows. Idle environments end after a while, as Lambda
- * reclaims them.
+ * recently used idle environment, or waits briefly for a busy one, or starts
+ * a new one (see scale-out.ts for the rule), while the function's concurrency
+ * allows. Idle environments end after a while, as Lambda reclaims them.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { FunctionModel } from '../model/index.ts';
+import { debug } from '../observe/logger.ts';
 import { BUNDLE_FILE_NAME, bundleFunction, type FunctionBundle } from './bundle.ts';
 import type { ResourceRouter } from './channel.ts';
 import { ConcurrencyLimit } from './concurrency.ts';
@@ -16,6 +17,7 @@ import { ExecutionEnvironment, type InvocationRecord } from './environment.ts';
 import { throttled } from './errors.ts';
 import { launchOf, ProcessEnvironment, runsInProcess } from './process/index.ts';
 import { billedDurationMs, endLine, reportLine, startLine, type ReportFields } from './log-lines.ts';
+import { MAX_STARTS_AT_ONCE, RecentDurations } from './scale-out.ts';
 import type { FunctionError, InvocationReport } from './types.ts';
 import type { WorkerFactory } from './worker-factory.ts';
 
@@ -50,12 +52,37 @@ interface PooledEnvironment {
   tempDirKept: boolean;
 }
 
+/** An environment that failed to start, with the error its first request gets. */
+interface InitFailure {
+  readonly error: FunctionError;
+  readonly initDurationMs: number;
+}
+
+/** A request that found no idle environment and waits for one: a busy one that frees up, or one it starts. */
+interface Waiter {
+  readonly requestId: string;
+  readonly resolve: (environment: PooledEnvironment | InitFailure) => void;
+  readonly reject: (error: unknown) => void;
+  /** Fires when the request has waited long enough for a busy environment and should start one. */
+  timer?: NodeJS.Timeout;
+  /** Set once an environment was handed over or the request started its own. */
+  done: boolean;
+}
+
+const trace = debug('runtime');
+
 export class FunctionPool {
   fn: FunctionModel;
   private readonly options: PoolOptions;
   private readonly concurrency: ConcurrencyLimit;
   private readonly idle: PooledEnvironment[] = [];
   private readonly all = new Map<Environment, PooledEnvironment>();
+  /** Requests waiting for an environment, first come first served. */
+  private readonly waiting: Waiter[] = [];
+  /** Waiters that want a new environment, in turn for one of the `MAX_STARTS_AT_ONCE` start slots. */
+  private readonly startQueue: Waiter[] = [];
+  private starting = 0;
+  private readonly durations = new RecentDurations();
   /** Temp folders of environments that crashed or timed out; Lambda keeps `/tmp` across such restarts. */
   private readonly freeTempDirs: string[] = [];
   private nextTempDir = 1;
@@ -79,7 +106,7 @@ export class FunctionPool {
     }
 
     try {
-      const environment = this.takeIdle() ?? (await this.startEnvironment(requestId));
+      const environment = this.takeIdle() ?? (await this.waitOrStart(requestId));
       if ('error' in environment) return this.reportInitFailure(requestId, environment);
       return await this.runOn(environment, requestId, eventJson);
     } finally {
@@ -112,6 +139,11 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     this.idle.length = 0;
+    for (const waiter of this.waiting.splice(0)) {
+      if (waiter.done) continue;
+      this.claim(waiter);
+      waiter.resolve({ error: { errorType: 'Runtime.ExitError', errorMessage: 'Error: Runtime exited without providing a reason' }, initDurationMs: 0 });
+    }
     await Promise.all([...this.all.values()].map((pooled) => this.discard(pooled)));
   }
 
@@ -127,6 +159,8 @@ export class FunctionPool {
 
     log(startLine(requestId, '$LATEST'));
     const record = await environment.invoke(requestId, eventJson);
+    // The handler's own duration, not the round trip, which grows with the load on the local cloud's thread.
+    this.durations.add(record.durationMs);
     log(endLine(requestId));
     const errorType = record.outcome.ok ? undefined : record.outcome.error.errorType;
     this.report({
@@ -156,9 +190,79 @@ export class FunctionPool {
       return;
     }
 
+    const waiter = this.nextWaiter();
+    if (waiter) {
+      pooled.environment.state = 'busy';
+      waiter.resolve(pooled);
+      return;
+    }
+
     this.idle.push(pooled);
     if (pooled.idleTimer) pooled.idleTimer.refresh();
     else pooled.idleTimer = setTimeout(() => this.reclaim(pooled), this.options.idleTimeoutMs).unref();
+  }
+
+  /**
+   * Waits for a busy environment up to the function's recent median
+   * duration, then queues for a start slot, as scale-out.ts explains. A
+   * request with nothing busy to wait for, or no finished invocation to
+   * judge by, queues for a start slot at once.
+   */
+  private waitOrStart(requestId: string): Promise<PooledEnvironment | InitFailure> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { requestId, resolve, reject, done: false };
+      this.waiting.push(waiter);
+      const patienceMs = this.all.size > 0 ? this.durations.patienceMs() : 0;
+      // When the time is up, results that already arrived are handed over first: a busy event loop runs
+      // timers before it reads the workers' messages, so the waiter checks again after them.
+      if (patienceMs > 0) waiter.timer = setTimeout(() => setImmediate(() => this.queueStart(waiter)), patienceMs);
+      else this.queueStart(waiter);
+    });
+  }
+
+  private queueStart(waiter: Waiter): void {
+    if (waiter.done) return;
+    this.startQueue.push(waiter);
+    this.startQueued();
+  }
+
+  /** Starts environments for queued waiters while start slots are free. */
+  private startQueued(): void {
+    while (this.starting < MAX_STARTS_AT_ONCE) {
+      const waiter = this.startQueue.shift();
+      if (!waiter) return;
+      if (waiter.done) continue;
+
+      this.claim(waiter);
+      this.starting++;
+      trace('%s: starting environment %d (%d starting, %d waiting for one)', this.fn.id, this.all.size + 1, this.starting, this.startQueue.length);
+      this.startEnvironment(waiter.requestId).then((environment) => {
+        this.starting--;
+        this.startQueued();
+        waiter.resolve(environment);
+      }, (error: unknown) => {
+        this.starting--;
+        this.startQueued();
+        waiter.reject(error);
+      });
+    }
+  }
+
+  /** Returns the first waiter still waiting, marked as served. */
+  private nextWaiter(): Waiter | undefined {
+    while (this.waiting.length > 0) {
+      const waiter = this.waiting.shift()!;
+      if (waiter.done) continue;
+      this.claim(waiter);
+      return waiter;
+    }
+    return undefined;
+  }
+
+  private claim(waiter: Waiter): void {
+    waiter.done = true;
+    // A waiter that started its own environment stays in `waiting` until a release skips it.
+    clearTimeout(waiter.timer);
   }
 
   private reclaim(pooled: PooledEnvironment): void {
@@ -168,7 +272,7 @@ export class FunctionPool {
     void this.discard(pooled);
   }
 
-  private async startEnvironment(requestId: string): Promise<PooledEnvironment | { error: FunctionError; initDurationMs: number }> {
+  private async startEnvironment(requestId: string): Promise<PooledEnvironment | InitFailure> {
     const generation = this.generation;
     const environment = runsInProcess(this.fn) ? await this.createProcessEnvironment() : await this.createWorkerEnvironment();
     if ('error' in environment) return environment;

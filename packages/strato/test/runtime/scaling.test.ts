@@ -25,6 +25,19 @@ test('concurrent requests scale out', async (t) => {
   assert.equal(reports.filter((line) => line.includes('\tInit Duration: ')).length, 3);
 });
 
+test('fast function reuses warm environments', async (t) => {
+  const harness = startRuntime();
+  t.after(() => harness.close());
+  const fn = fixtureFunction('sleep', { handler: 'sleep.handler' });
+  await harness.runtime.invoke(fn, {});
+
+  const results = await Promise.all(Array.from({ length: 20 }, () => harness.runtime.invoke(fn, {})));
+  const threads = new Set(results.map((result) => (payloadOf(result) as SleepPayload).threadId));
+
+  // The local rule in src/runtime/scale-out.ts: a request to a fast function waits briefly for a busy environment.
+  assert.ok(threads.size < 20, `20 requests ran in ${threads.size} environments`);
+});
+
 test('sequential requests reuse an environment', async (t) => {
   const harness = startRuntime();
   t.after(() => harness.close());
