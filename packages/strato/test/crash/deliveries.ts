@@ -12,12 +12,14 @@ export interface PathCount {
   readonly unique: number;
   /** Acknowledged ids never recorded. */
   readonly missing: readonly string[];
+  /** Recorded ids that were never sent: a consumer received data no producer wrote. */
+  readonly unknown: readonly string[];
 }
 
 export type DeliveryCounts = Record<DeliveryPath, PathCount>;
 
-/** Counts the `<path> <id>` lines of a delivery log for each path. */
-export function countDeliveries(log: string, acknowledged: ReadonlySet<string>): DeliveryCounts {
+/** Counts the `<path> <id>` lines of a delivery log for each path, against the ids sent and those acknowledged. */
+export function countDeliveries(log: string, sent: (id: string) => boolean, acknowledged: ReadonlySet<string>): DeliveryCounts {
   const lines = new Map<DeliveryPath, number>(DELIVERY_PATHS.map((name) => [name, 0]));
   const seen = new Map<DeliveryPath, Set<string>>(DELIVERY_PATHS.map((name) => [name, new Set()]));
 
@@ -33,7 +35,12 @@ export function countDeliveries(log: string, acknowledged: ReadonlySet<string>):
   const counts = {} as Record<DeliveryPath, PathCount>;
   for (const name of DELIVERY_PATHS) {
     const ids = seen.get(name)!;
-    counts[name] = { delivered: lines.get(name)!, unique: ids.size, missing: [...acknowledged].filter((id) => !ids.has(id)) };
+    counts[name] = {
+      delivered: lines.get(name)!,
+      unique: ids.size,
+      missing: [...acknowledged].filter((id) => !ids.has(id)),
+      unknown: [...ids].filter((id) => !sent(id)),
+    };
   }
   return counts;
 }
