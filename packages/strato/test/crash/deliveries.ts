@@ -23,10 +23,12 @@ export function countDeliveries(log: string, sent: (id: string) => boolean, ackn
   const lines = new Map<DeliveryPath, number>(DELIVERY_PATHS.map((name) => [name, 0]));
   const seen = new Map<DeliveryPath, Set<string>>(DELIVERY_PATHS.map((name) => [name, new Set()]));
 
-  for (const line of log.split('\n')) {
+  // Only lines that end in a newline count. Each append is one write(2), so the kill cannot cut a line,
+  // but a reader can see a write in progress.
+  const completeLines = log.split('\n').slice(0, -1);
+  for (const line of completeLines) {
     const [name, id] = line.split(' ') as [DeliveryPath, string | undefined];
     const ids = seen.get(name);
-    // A line cut short by the kill has no id yet; its delivery is retried and recorded again.
     if (!ids || !id) continue;
     lines.set(name, lines.get(name)! + 1);
     ids.add(id);
