@@ -58,16 +58,24 @@ export default defineApp({
     },
     activity: {
       functions: {
-        'record-view': { handler: 'services/activity/record-view.handler', links: ['interactions'] },
-        'record-like': { handler: 'services/activity/record-like.handler', links: ['interactions'] },
+        'record-view': { handler: 'services/activity/record-view.handler', links: ['interactions', 'stats'] },
+        'record-like': { handler: 'services/activity/record-like.handler', links: ['interactions', 'stats'] },
         'count-interactions': { handler: 'services/activity/count-interactions.handler', links: ['stats'] },
         'list-trending': { handler: 'services/activity/list-trending.handler', links: ['stats'] },
+        'on-photo-ready': { handler: 'services/activity/on-photo-ready.handler', links: ['stats'] },
       },
       routes: {
         // Views are public; a like needs a signed-in user, whose `sub` keeps likes to one per user and photo.
         'POST /photos/{id}/views': 'record-view',
         'POST /photos/{id}/likes': { function: 'record-like', auth: true },
         'GET /trending': 'list-trending',
+      },
+      rules: {
+        // Activity learns which photos exist from the bus, as the feed does, so views and likes of other ids get 404.
+        'photo-ready': {
+          pattern: { source: ['photo-sharing.photos'], 'detail-type': ['PhotoReady'] },
+          targets: [{ function: 'on-photo-ready' }],
+        },
       },
       streams: {
         // Keyed by photo id. The consumer counts up to 100 records at a time, gathered for at most 1 s,

@@ -1,7 +1,8 @@
 /**
  * `GET /trending?limit=N`: the most liked and viewed photos, highest score
  * first, where the score is likes × 3 + views over all time. Ties go to the
- * photo counted most recently. Public.
+ * photo counted most recently. Only photos that a `PhotoReady` event
+ * announced are listed. Public.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { database } from 'strato/client';
@@ -29,8 +30,10 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   }
 
   const { rows } = await stats.query<TrendingRow>(
+    // Counts of ids that no PhotoReady event announced, such as those stored before the check on views and likes, are left out.
     `SELECT photo_id, views, likes, likes * 3 + views AS score, updated_at
      FROM photo_counts
+     WHERE EXISTS (SELECT 1 FROM photos WHERE photos.photo_id = photo_counts.photo_id)
      ORDER BY likes * 3 + views DESC, updated_at DESC, photo_id
      LIMIT $1`,
     [limit],

@@ -5,11 +5,12 @@
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { stream } from 'strato/client';
+import { database, stream } from 'strato/client';
 
-import { invalidPhotoId, json, photoIdOf, type Interaction } from './interaction.ts';
+import { invalidPhotoId, isKnownPhoto, json, photoIdOf, photoNotFound, type Interaction } from './interaction.ts';
 
 const interactions = stream('interactions');
+const stats = database('stats');
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const photoId = photoIdOf(event);
@@ -18,6 +19,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   if (!userId) {
     return json(401, { error: 'Unauthorized', message: 'The request carries no signed-in user. Send an ID token in the Authorization header.' });
   }
+  if (!await isKnownPhoto(stats, photoId)) return photoNotFound(photoId);
 
   const like: Interaction = { type: 'like', photoId, userId, at: new Date().toISOString() };
   await interactions.put(like, photoId);
