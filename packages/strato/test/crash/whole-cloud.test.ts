@@ -6,9 +6,9 @@
  * request returned 200 must reach every consumer at least once. Duplicates
  * are allowed, because delivery is at least once, and are reported.
  *
- * The moments are drawn from a seed, printed as a diagnostic; set
+ * The kill moments are drawn from a seed, printed as a diagnostic. Set
  * `STRATO_CRASH_SEED` to replay a failing run's kill moments, and
- * `STRATO_CRASH_KEEP_STATE=1` to keep its state folder.
+ * `STRATO_CRASH_KEEP_STATE=1` to keep its state folder and the cloud's log.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
