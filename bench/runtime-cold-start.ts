@@ -23,6 +23,10 @@ const COLD_STARTS = 20;
 const WARM_INVOCATIONS = 20_000;
 const CONCURRENT_CALLERS = 10;
 const IDLE_ENVIRONMENTS = 10;
+/** Concurrent invocations of one function with no environment yet. */
+const BURST_INVOCATIONS = 500;
+/** How long each invocation of the slow burst runs, longer than the pool waits for a busy environment. */
+const SLOW_HOLD_MS = 100;
 /** Target from the design: a new environment returns its first response in under 30 ms. */
 const COLD_START_TARGET_MS = 30;
 
@@ -79,6 +83,22 @@ async function idleEnvironmentMemoryMB(runtime: FunctionRuntime, fn: FunctionMod
   return (process.memoryUsage().rss - before) / IDLE_ENVIRONMENTS / (1024 * 1024);
 }
 
+/**
+ * Sends `BURST_INVOCATIONS` concurrent invocations to a function with no
+ * environment yet, and returns how long they took together and how many
+ * environments served them.
+ */
+async function burst(runtime: FunctionRuntime, fn: FunctionModel, holdMs: number): Promise<{ seconds: number; environments: number }> {
+  await runtime.reload(fn.id);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const startedAt = performance.now();
+  const results = await Promise.all(Array.from({ length: BURST_INVOCATIONS }, (_, id) => runtime.invoke(fn, { id, holdMs })));
+  const seconds = (performance.now() - startedAt) / 1000;
+  const failed = results.filter((result) => !result.ok).length;
+  if (failed > 0) throw new Error(`${failed} of ${BURST_INVOCATIONS} concurrent invocations failed`);
+  return { seconds, environments: runtime.environmentCount(fn.id) };
+}
+
 export async function run(): Promise<string[]> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'strato-bench-runtime-'));
   const initLines: string[] = [];
@@ -105,6 +125,9 @@ export async function run(): Promise<string[]> {
     const runtimeConcurrent = await invocationsPerSecond(() => runtime.invoke(fn, { id: 1 }), WARM_INVOCATIONS, CONCURRENT_CALLERS);
     const direct = await invocationsPerSecond(() => handler({ id: 1 }), WARM_INVOCATIONS * 10, 1);
 
+    const fastBurst = await burst(runtime, fn, 0);
+    const slowBurst = await burst(runtime, fn, SLOW_HOLD_MS);
+
     const median = percentile(firstResponse, 0.5);
     return [
       'Execution environments (worker threads), small Node handler',
@@ -112,6 +135,8 @@ export async function run(): Promise<string[]> {
       `  Init Duration reported: median ${percentile(initDurations, 0.5).toFixed(1)} ms`,
       `  warm invocations, 1 caller: ${Math.round(runtimeSequential).toLocaleString('en-US')}/s; ${CONCURRENT_CALLERS} callers: ${Math.round(runtimeConcurrent).toLocaleString('en-US')}/s`,
       `  same handler called in-process: ${Math.round(direct).toLocaleString('en-US')}/s; runtime / in-process: ${(runtimeSequential / direct * 100).toFixed(2)}% (1 caller), ${(runtimeConcurrent / direct * 100).toFixed(2)}% (${CONCURRENT_CALLERS} callers)`,
+      `  ${BURST_INVOCATIONS} concurrent invocations of a new function: fast handler ${fastBurst.seconds.toFixed(2)} s on ${fastBurst.environments} environments;`
+        + ` handler that runs ${SLOW_HOLD_MS} ms ${slowBurst.seconds.toFixed(2)} s on ${slowBurst.environments} environments`,
       `  memory added per idle warm environment (process RSS over ${IDLE_ENVIRONMENTS} new environments, one spare worker included): ${memoryMB.toFixed(1)} MB (target under 15 MB)`,
     ];
   } finally {

@@ -111,6 +111,11 @@ export class FunctionRuntime implements Invoker {
     await this.pools.get(functionId)?.reload();
   }
 
+  /** Returns the number of execution environments the function has now: idle, busy or starting. */
+  environmentCount(functionId: string): number {
+    return this.pools.get(functionId)?.environmentCount ?? 0;
+  }
+
   /**
    * Returns whether a change to these files calls for a reload of the
    * function: true when its current bundle includes one of them or its last

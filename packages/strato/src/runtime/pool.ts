@@ -115,6 +115,11 @@ export class FunctionPool {
     }
   }
 
+  /** Number of environments alive: idle, busy or starting. */
+  get environmentCount(): number {
+    return this.all.size;
+  }
+
   /** Builds the bundle now, so that the first request does not wait for it. */
   async prepare(): Promise<void> {
     await this.currentBundle();
