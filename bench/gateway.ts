@@ -173,7 +173,8 @@ export async function run(): Promise<string[]> {
       await load(gatewayUrl, connections, WARMUP_SECONDS);
       const { result: gatewayResult, peakRssMB } = await withPeakRss(load(gatewayUrl, connections, DURATION_SECONDS));
 
-      lines.push(...describe(connections, bareResult, gatewayOnlyResult, gatewayResult, peakRssMB));
+      const environments = cloud.parts.runtime.environmentCount(cloud.app.functions[0]!.id);
+      lines.push(...describe(connections, bareResult, gatewayOnlyResult, gatewayResult, peakRssMB, environments));
     }
   } finally {
     await gatewayOnly.close();
@@ -184,7 +185,7 @@ export async function run(): Promise<string[]> {
   return lines;
 }
 
-function describe(connections: number, bare: LoadResult, gatewayOnly: LoadResult, gateway: LoadResult, peakRssMB: number): string[] {
+function describe(connections: number, bare: LoadResult, gatewayOnly: LoadResult, gateway: LoadResult, peakRssMB: number, environments: number): string[] {
   const ratio = gateway.requestsPerSecond / bare.requestsPerSecond;
   const addedP50 = gateway.p50Ms - bare.p50Ms;
   const addedP99 = gateway.p99Ms - bare.p99Ms;
@@ -199,7 +200,7 @@ function describe(connections: number, bare: LoadResult, gatewayOnly: LoadResult
       + `${failures > 0 ? `, ${failures} failed requests` : ''}`,
     `    ratio ${format(ratio * 100, 1)}% of bare (target at least ${TARGETS.throughputRatio * 100}%: ${ratio >= TARGETS.throughputRatio ? 'met' : 'missed'}),`
       + ` added latency p50 +${format(addedP50)} ms / p99 +${format(addedP99)} ms (target +${TARGETS.addedP50Ms} / +${TARGETS.addedP99Ms} ms)`,
-    `    peak RSS of the local cloud process ${format(peakRssMB, 0)} MB (target under ${TARGETS.rssMB} MB)`,
+    `    peak RSS of the local cloud process ${format(peakRssMB, 0)} MB (target under ${TARGETS.rssMB} MB), ${environments} execution environments of the function after the run`,
   ];
 }
 
