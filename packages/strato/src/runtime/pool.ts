@@ -82,6 +82,10 @@ export class FunctionPool {
   /** Waiters that want a new environment, in turn for one of the `MAX_STARTS_AT_ONCE` start slots. */
   private readonly startQueue: Waiter[] = [];
   private starting = 0;
+  /** Waiters not yet served or started. */
+  private waitingCount = 0;
+  /** When a released environment last went straight to a waiter. */
+  private lastHandoffAt = 0;
   private readonly durations = new RecentDurations();
   /** Temp folders of environments that crashed or timed out; Lambda keeps `/tmp` across such restarts. */
   private readonly freeTempDirs: string[] = [];
@@ -197,6 +201,7 @@ export class FunctionPool {
 
     const waiter = this.nextWaiter();
     if (waiter) {
+      this.lastHandoffAt = performance.now();
       pooled.environment.state = 'busy';
       waiter.resolve(pooled);
       return;
@@ -217,12 +222,32 @@ export class FunctionPool {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { requestId, resolve, reject, done: false };
       this.waiting.push(waiter);
+      this.waitingCount++;
       const patienceMs = this.all.size > 0 ? this.durations.patienceMs() : 0;
-      // When the time is up, results that already arrived are handed over first: a busy event loop runs
-      // timers before it reads the workers' messages, so the waiter checks again after them.
-      if (patienceMs > 0) waiter.timer = setTimeout(() => setImmediate(() => this.queueStart(waiter)), patienceMs);
+      if (patienceMs > 0) this.waitForWarm(waiter, patienceMs);
       else this.queueStart(waiter);
     });
+  }
+
+  /**
+   * Queues the waiter for a start slot once it has waited `patienceMs`,
+   * unless the queue still moves (an environment was handed over within that
+   * time) and the handlers' own durations would drain it within that time.
+   * Then the wait comes from the local cloud's own thread, the bottleneck, and
+   * a new environment would add memory and thread switches but no throughput.
+   */
+  private waitForWarm(waiter: Waiter, patienceMs: number): void {
+    waiter.timer = setTimeout(() => {
+      // Results that already arrived are handed over first: a busy event loop runs timers before
+      // it reads the workers' messages, so the waiter checks again after them.
+      setImmediate(() => {
+        if (waiter.done) return;
+        const queueMoves = performance.now() - this.lastHandoffAt < patienceMs;
+        const drainMs = (this.waitingCount * this.durations.medianMs()) / Math.max(1, this.all.size);
+        if (queueMoves && drainMs <= patienceMs) this.waitForWarm(waiter, patienceMs);
+        else this.queueStart(waiter);
+      });
+    }, patienceMs);
   }
 
   private queueStart(waiter: Waiter): void {
@@ -266,6 +291,7 @@ export class FunctionPool {
 
   private claim(waiter: Waiter): void {
     waiter.done = true;
+    this.waitingCount--;
     // A waiter that started its own environment stays in `waiting` until a release skips it.
     clearTimeout(waiter.timer);
   }

@@ -12,6 +12,9 @@
  *    time (cold starts, thread switches) and memory than the wait. Requests
  *    of slower functions, whose invocations genuinely overlap, start an
  *    environment of their own at once, as on Lambda.
+ *    A request waits another round when the queue still moves and the
+ *    handlers' durations would drain it in time: the wait then comes from
+ *    the local cloud's own thread, which a new environment would not speed up.
  * 2. At most `MAX_STARTS_AT_ONCE` environments of a function start at the
  *    same time; the other requests wait in turn, and a warm environment that
  *    frees up serves them first. Lambda too scales up at a bounded rate
@@ -54,6 +57,11 @@ export class RecentDurations {
   /** Milliseconds a request may wait for a busy environment: 0 until an invocation has finished, or when invocations are slow. */
   patienceMs(): number {
     return this.count > 0 && this.median < MAX_WAIT_FOR_WARM_MS ? MAX_WAIT_FOR_WARM_MS : 0;
+  }
+
+  /** The median of the recent durations in milliseconds, 0 before the first. */
+  medianMs(): number {
+    return this.median;
   }
 
   private updateMedian(): void {
