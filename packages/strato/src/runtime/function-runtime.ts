@@ -45,6 +45,12 @@ export interface FunctionRuntimeOptions {
    */
   readonly idleTimeoutMs?: number;
   /**
+   * Milliseconds the init phase of an environment may take, apart from the
+   * function timeout. Lambda allows 10 seconds; tests shorten it.
+   * @default 10000
+   */
+  readonly initLimitMs?: number;
+  /**
    * Keeps a booted worker ready for each memory size in use, so that a new
    * environment only loads its function.
    * @default true
@@ -62,7 +68,7 @@ export const RUNTIME_DEFAULTS = Object.freeze({
 
 export class FunctionRuntime implements Invoker {
   private readonly options: FunctionRuntimeOptions;
-  private readonly settings: Required<Omit<FunctionRuntimeOptions, 'stateDir' | 'router' | 'onLog' | 'onReport'>>;
+  private readonly settings: Required<Omit<FunctionRuntimeOptions, 'stateDir' | 'router' | 'onLog' | 'onReport' | 'initLimitMs'>>;
   private readonly runtimeDir: string;
   private readonly workers: WorkerFactory;
   private readonly account: ConcurrencyLimit;
@@ -157,6 +163,7 @@ export class FunctionRuntime implements Invoker {
       account: this.account,
       accountConcurrency: this.settings.accountConcurrency,
       idleTimeoutMs: this.settings.idleTimeoutMs,
+      initLimitMs: this.options.initLimitMs,
       log: onLog ? (line) => onLog(fn.id, line) : () => {},
       onReport: this.options.onReport,
     });

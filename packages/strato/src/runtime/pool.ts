@@ -16,7 +16,7 @@ import { ConcurrencyLimit } from './concurrency.ts';
 import { ExecutionEnvironment, type InvocationRecord } from './environment.ts';
 import { throttled } from './errors.ts';
 import { launchOf, ProcessEnvironment, runsInProcess } from './process/index.ts';
-import { billedDurationMs, endLine, reportLine, startLine, type ReportFields } from './log-lines.ts';
+import { billedDurationMs, endLine, reportLine, startLine, timeoutLine, type ReportFields } from './log-lines.ts';
 import { MAX_STARTS_AT_ONCE, RecentDurations } from './scale-out.ts';
 import type { FunctionError, InvocationReport } from './types.ts';
 import type { WorkerFactory } from './worker-factory.ts';
@@ -34,6 +34,8 @@ export interface PoolOptions {
   readonly account: ConcurrencyLimit;
   readonly accountConcurrency: number;
   readonly idleTimeoutMs: number;
+  /** Limit of the init phase of worker environments, in milliseconds. */
+  readonly initLimitMs?: number;
   readonly log: (line: string) => void;
   /** Receives the figures of every finished invocation. */
   readonly onReport?: (report: InvocationReport) => void;
@@ -56,6 +58,8 @@ interface PooledEnvironment {
 interface InitFailure {
   readonly error: FunctionError;
   readonly initDurationMs: number;
+  /** True when init ran past its limit and the function timeout. */
+  readonly timedOut?: boolean;
 }
 
 /** A request that found no idle environment and waits for one: a busy one that frees up, or one it starts. */
@@ -315,7 +319,10 @@ export class FunctionPool {
 
     const initError = await environment.start(requestId);
     if (environment instanceof ExecutionEnvironment) this.options.workers.replenish(this.fn.memoryMB);
-    if (initError) return { error: initError, initDurationMs: environment.initDurationMs };
+    if (initError) {
+      const timedOut = environment instanceof ExecutionEnvironment && environment.initTimedOut;
+      return { error: initError, initDurationMs: environment.initDurationMs, timedOut };
+    }
     environment.state = 'busy';
     return pooled;
   }
@@ -341,6 +348,7 @@ export class FunctionPool {
       accountId: this.options.accountId,
       router: this.options.router,
       log: this.options.log,
+      initLimitMs: this.options.initLimitMs,
       onEnded: (ended) => this.ended(ended),
     });
   }
@@ -359,20 +367,25 @@ export class FunctionPool {
     });
   }
 
-  private reportInitFailure(requestId: string, failure: { error: FunctionError; initDurationMs: number }): InvocationRecord {
+  /** Logs the lines of a request whose environment failed to start: START first, then any timeout line. */
+  private reportInitFailure(requestId: string, failure: InitFailure): InvocationRecord {
     const { log } = this.options;
     log(startLine(requestId, '$LATEST'));
+    if (failure.timedOut) log(timeoutLine(requestId, this.fn.timeoutSeconds));
     log(endLine(requestId));
+
+    // Lambda reports a timed-out invocation's duration as the timeout itself.
+    const durationMs = failure.timedOut ? this.fn.timeoutSeconds * 1000 : 0;
     this.report({
       requestId,
-      durationMs: 0,
+      durationMs,
       memorySizeMB: this.fn.memoryMB,
       maxMemoryUsedMB: 0,
       initDurationMs: failure.initDurationMs,
-      status: 'error',
-      errorType: failure.error.errorType,
+      status: failure.timedOut ? 'timeout' : 'error',
+      errorType: failure.timedOut ? undefined : failure.error.errorType,
     }, failure.error.errorType);
-    return { outcome: { ok: false, error: failure.error }, durationMs: 0, maxMemoryUsedMB: 0, ended: 'error' };
+    return { outcome: { ok: false, error: failure.error }, durationMs, maxMemoryUsedMB: 0, ended: failure.timedOut ? 'timeout' : 'error' };
   }
 
   /** Logs the REPORT line and passes its figures to `onReport`. */

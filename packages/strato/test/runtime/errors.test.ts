@@ -141,16 +141,6 @@ test('missing handler export is Runtime.HandlerNotFound', async () => {
   assert.deepEqual(!result.ok && result.error, { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothing is undefined or not exported', trace: [] });
 });
 
-test('init that never ends times out', async () => {
-  const fn = fixtureFunction('slow-init', { handler: 'slow-init.handler', timeout: 1 });
-  const result = await harness.runtime.invoke(fn, {});
-
-  assert.deepEqual(!result.ok && result.error, {
-    errorType: 'Sandbox.Timedout',
-    errorMessage: `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds`,
-  });
-});
-
 test('environment that crashes while idle is replaced', async () => {
   const fn = fixtureFunction('crashes-later', { handler: 'crashes-later.handler' });
   assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, { crashLater: true })), { count: 1 });
