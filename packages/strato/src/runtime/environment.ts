@@ -182,6 +182,11 @@ export class ExecutionEnvironment {
         this.state = 'idle';
         this.settleStart(undefined);
         break;
+      case 'out-of-memory':
+        // The worker exits right after this message; `ended` reports the error.
+        this.outOfMemory = true;
+        this.recordMemory(message.memoryUsedMB);
+        break;
       case 'init-error':
         this.initDurationMs = performance.now() - this.createdAt;
         this.settleStart(message.error);
@@ -272,7 +277,7 @@ export class ExecutionEnvironment {
       this.settle({
         outcome: { ok: false, error },
         durationMs: performance.now() - running.startedAt,
-        maxMemoryUsedMB: this.outOfMemory ? this.options.fn.memoryMB : this.maxMemoryUsedMB,
+        maxMemoryUsedMB: this.outOfMemory ? Math.max(this.options.fn.memoryMB, this.maxMemoryUsedMB) : this.maxMemoryUsedMB,
         ended: 'error',
       });
     }

@@ -40,6 +40,8 @@ export type WorkerToMain =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly error: FunctionError }
   | { readonly type: 'log'; readonly line: string }
+  /** Sent right before the runtime exits because its heap and external memory passed the memory size. */
+  | { readonly type: 'out-of-memory'; readonly memoryUsedMB: number }
   | ({ readonly type: 'call' } & ResourceCall)
   | {
       readonly type: 'result';

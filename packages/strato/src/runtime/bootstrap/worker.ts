@@ -8,7 +8,8 @@
  * The local cloud compiles this file with esbuild once per run.
  */
 import { pathToFileURL } from 'node:url';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 
 import type { EnvironmentInit, MainToWorker, WorkerToMain } from '../protocol.ts';
@@ -24,11 +25,34 @@ type Handler = (event: unknown, context: LambdaContext, callback: (error?: unkno
 const EXIT_UNCAUGHT_EXCEPTION = 129;
 const EXIT_UNHANDLED_REJECTION = 128;
 
+/** Milliseconds between two memory checks while init or an invocation runs. */
+const MEMORY_CHECK_INTERVAL_MS = 20;
+const BYTES_PER_MB = 1024 * 1024;
+
+/** Exit code of a runtime ended for its memory, as after the kernel's SIGKILL (128 + 9). */
+const EXIT_OUT_OF_MEMORY = 137;
+
 const port = parentPort as MessagePort;
 const send = (message: WorkerToMain) => port.postMessage(message);
 
 let config: EnvironmentInit;
 let handler: Handler;
+let memoryLimitBytes = Number.POSITIVE_INFINITY;
+
+/**
+ * Checks the memory while init or an invocation runs. It re-arms itself only
+ * while there is work, so an idle environment's thread stays asleep.
+ */
+const memoryTimer = setTimeout(checkMemory, MEMORY_CHECK_INTERVAL_MS).unref();
+let initializing = false;
+
+/**
+ * Collects garbage before an environment is ended for its memory, so that
+ * Buffers no longer referenced do not count. V8 exposes `gc` only to
+ * contexts created after the flag is set.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /** The invocation in progress, if any. */
 let current: { requestId: string; startedAt: number; settled: boolean } | undefined;
@@ -55,13 +79,19 @@ send({ type: 'booted' });
 
 async function init(message: EnvironmentInit): Promise<void> {
   config = message;
+  memoryLimitBytes = Number(message.memoryLimitInMB) * BYTES_PER_MB;
   Object.assign(process.env, message.environment);
+  initializing = true;
+  memoryTimer.refresh();
 
   try {
     const module = (await import(pathToFileURL(message.bundleFile).href)) as Record<string, unknown>;
     handler = findHandler(module, message.handlerExport);
+    initializing = false;
+    if (exceedsMemory()) return;
     send({ type: 'ready' });
   } catch (error) {
+    initializing = false;
     send({ type: 'init-error', error: toInitError(error, message.handlerName) });
   }
 }
@@ -76,6 +106,7 @@ function findHandler(module: Record<string, unknown>, name: string): Handler {
 
 function invoke(requestId: string, eventJson: string, deadline: number): void {
   current = { requestId, startedAt: performance.now(), settled: false };
+  memoryTimer.refresh();
   const context = createContext(config, requestId, deadline, { succeed, fail });
 
   let returned: unknown;
@@ -125,6 +156,7 @@ function respond(requestId: string, outcome: { ok: true; payload: string } | { o
   updatePortRef();
 
   const durationMs = performance.now() - current.startedAt;
+  if (exceedsMemory()) return;
   send({ type: 'result', requestId, outcome, durationMs, memoryUsedMB: memoryUsedMB(), exiting });
   current = undefined;
 }
@@ -150,10 +182,38 @@ function failAndExit(label: string, thrown: unknown, error: FunctionError, exitC
   process.exit(exitCode);
 }
 
-/** Estimates the environment's memory from its V8 heap and external memory; Lambda counts the whole sandbox. */
-function memoryUsedMB(): number {
+/** Estimates the environment's memory from its V8 heap and external memory (Buffers, ArrayBuffers); Lambda counts the whole sandbox. */
+function memoryUsedBytes(): number {
   const heap = getHeapStatistics();
-  return Math.ceil((heap.total_heap_size + heap.external_memory) / (1024 * 1024));
+  return heap.total_heap_size + heap.external_memory;
+}
+
+function memoryUsedMB(): number {
+  return Math.ceil(memoryUsedBytes() / BYTES_PER_MB);
+}
+
+function checkMemory(): void {
+  if (!current && !initializing) return;
+  if (exceedsMemory()) return;
+  memoryTimer.refresh();
+}
+
+/**
+ * Ends the runtime when its memory passes the memory size, as the kernel
+ * kills a Lambda runtime over its limit, and returns true then. Garbage is
+ * collected first, so only memory still in use counts.
+ * NOTE: the V8 heap limit of the worker covers the heap alone. This check
+ * covers Buffers too, but only when the event loop turns (timers, the end
+ * of an invocation). A synchronous loop is left to the main thread's watchdog.
+ */
+function exceedsMemory(): boolean {
+  if (memoryUsedBytes() <= memoryLimitBytes) return false;
+  collectGarbage();
+  const usedBytes = memoryUsedBytes();
+  if (usedBytes <= memoryLimitBytes) return false;
+
+  send({ type: 'out-of-memory', memoryUsedMB: Math.ceil(usedBytes / BYTES_PER_MB) });
+  process.exit(EXIT_OUT_OF_MEMORY);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
