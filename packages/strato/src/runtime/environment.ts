@@ -15,6 +15,7 @@ import type { ResourceCall, ResourceRouter } from './channel.ts';
 import { lambdaEnvironment, logGroupName, taskRootOf } from './env-vars.ts';
 import { outOfMemory, runtimeExited, timedOut } from './errors.ts';
 import { timeoutLine } from './log-lines.ts';
+import { memoryWatchdog, type WatchedEnvironment } from './memory-watchdog.ts';
 import type { MainToWorker, WorkerToMain } from './protocol.ts';
 import type { FunctionError } from './types.ts';
 import type { BootedWorker } from './worker-factory.ts';
@@ -61,7 +62,7 @@ export const INIT_LIMIT_MS = 10_000;
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'ended';
 
-export class ExecutionEnvironment {
+export class ExecutionEnvironment implements WatchedEnvironment {
   state: EnvironmentState = 'starting';
   /** Milliseconds from the start of the cold start to the handler module being loaded. */
   initDurationMs = 0;
@@ -71,7 +72,9 @@ export class ExecutionEnvironment {
   initTimedOut = false;
   readonly logStreamName: string;
   readonly tempDir: string;
+  readonly memoryLimitBytes: number;
 
+  private readonly heartbeatCounter = new Int32Array(new SharedArrayBuffer(4));
   private readonly options: EnvironmentOptions;
   private readonly worker: Worker;
   /** When the cold start began, for the init duration. */
@@ -90,6 +93,7 @@ export class ExecutionEnvironment {
     this.logStreamName = newLogStreamName();
     this.worker = options.booted.worker;
     this.createdAt = options.booted.startedAt;
+    this.memoryLimitBytes = options.fn.memoryMB * 1024 * 1024;
     this.worker.on('message', (message: WorkerToMain) => this.receive(message));
     this.worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
@@ -98,6 +102,7 @@ export class ExecutionEnvironment {
     forwardLines(this.worker.stdout, options.log);
     forwardLines(this.worker.stderr, options.log);
     this.post({ type: 'init', ...this.initMessage() });
+    memoryWatchdog.busyStarted(this);
   }
 
   /**
@@ -146,10 +151,22 @@ export class ExecutionEnvironment {
     // loaded 2-core machine: most of the runtime's cost per request. A shared-memory channel
     // (SharedArrayBuffer and Atomics) measured about 19 µs in a micro-benchmark, but it would block
     // the worker's event loop while the environment is idle.
+    memoryWatchdog.busyStarted(this);
     return new Promise((resolve) => {
       this.running = { requestId, startedAt: performance.now(), resolve };
       this.post({ type: 'invoke', requestId, event: eventJson, deadline: Date.now() + timeoutMs });
     });
+  }
+
+  heartbeat(): number {
+    return Atomics.load(this.heartbeatCounter, 0);
+  }
+
+  /** Ends the worker for its memory, as the kernel kills a Lambda runtime over its limit. */
+  endForMemory(usedMB: number): void {
+    this.outOfMemory = true;
+    this.recordMemory(usedMB);
+    void this.terminate();
   }
 
   /** Ends the worker. An invocation still running fails as if the runtime exited. */
@@ -217,6 +234,7 @@ export class ExecutionEnvironment {
       memoryLimitInMB: String(fn.memoryMB),
       logGroupName: logGroupName(fn),
       logStreamName: this.logStreamName,
+      heartbeat: this.heartbeatCounter.buffer as SharedArrayBuffer,
       environment,
     };
   }
@@ -269,6 +287,7 @@ export class ExecutionEnvironment {
 
   private ended(exitCode: number): void {
     this.exited = true;
+    memoryWatchdog.busyEnded(this);
     this.state = 'ended';
 
     const running = this.running;
@@ -293,12 +312,14 @@ export class ExecutionEnvironment {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
+    memoryWatchdog.busyEnded(this);
     if (record.ended) this.state = 'ended';
     else if (this.state === 'busy') this.state = 'idle';
     running.resolve(record);
   }
 
   private settleStart(error: FunctionError | undefined): void {
+    memoryWatchdog.busyEnded(this);
     const settle = this.startSettled;
     this.startSettled = undefined;
     settle?.(error);

@@ -19,6 +19,8 @@ export interface EnvironmentInit {
   readonly memoryLimitInMB: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
+  /** One Int32 that the worker raises each time it checks its memory, so the main thread sees a blocked event loop. */
+  readonly heartbeat: SharedArrayBuffer;
   /** Every environment variable the function sees; nothing of the host's is added. */
   readonly environment: Readonly<Record<string, string>>;
 }

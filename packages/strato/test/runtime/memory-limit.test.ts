@@ -36,6 +36,10 @@ test('Buffers kept across awaits end in Runtime.OutOfMemory', async () => {
   await assertOutOfMemory('async');
 });
 
+test('Buffers kept in a synchronous loop end in Runtime.OutOfMemory', async () => {
+  await assertOutOfMemory('sync');
+});
+
 test('Buffers no longer referenced do not count', async () => {
   const fn = fixtureFunction('buffer-churn', { handler: 'buffer-hog.handler', memory: 128, timeout: 20 });
   assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, { mode: 'churn' })), { count: 1 });

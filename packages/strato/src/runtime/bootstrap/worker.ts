@@ -38,6 +38,7 @@ const send = (message: WorkerToMain) => port.postMessage(message);
 let config: EnvironmentInit;
 let handler: Handler;
 let memoryLimitBytes = Number.POSITIVE_INFINITY;
+let heartbeat: Int32Array<ArrayBufferLike> = new Int32Array(1);
 
 /**
  * Checks the memory while init or an invocation runs. It re-arms itself only
@@ -80,6 +81,7 @@ send({ type: 'booted' });
 async function init(message: EnvironmentInit): Promise<void> {
   config = message;
   memoryLimitBytes = Number(message.memoryLimitInMB) * BYTES_PER_MB;
+  heartbeat = new Int32Array(message.heartbeat);
   Object.assign(process.env, message.environment);
   initializing = true;
   memoryTimer.refresh();
@@ -194,6 +196,8 @@ function memoryUsedMB(): number {
 
 function checkMemory(): void {
   if (!current && !initializing) return;
+  // Tells the main thread's watchdog that this event loop turns.
+  Atomics.add(heartbeat, 0, 1);
   if (exceedsMemory()) return;
   memoryTimer.refresh();
 }
