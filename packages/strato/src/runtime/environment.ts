@@ -1,9 +1,10 @@
 /**
  * One execution environment: a worker thread that loads a function's bundle
  * once and runs one invocation at a time. The main thread enforces the
- * timeout (terminating the worker stops even a busy loop) and the memory
- * limit (V8 heap limits of the worker), so a broken handler ends only its
- * own environment.
+ * timeout (terminating the worker stops even a busy loop). The memory limit
+ * has three guards: the worker's V8 heap limit, the worker's own check of
+ * heap and Buffer memory, and the main thread's watchdog for a blocked event
+ * loop. So a broken handler ends only its own environment.
  */
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -74,7 +75,7 @@ export class ExecutionEnvironment implements WatchedEnvironment {
   readonly tempDir: string;
   readonly memoryLimitBytes: number;
 
-  private readonly heartbeatCounter = new Int32Array(new SharedArrayBuffer(4));
+  private readonly heartbeatCounter = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   private readonly options: EnvironmentOptions;
   private readonly worker: Worker;
   /** When the cold start began, for the init duration. */
@@ -279,7 +280,7 @@ export class ExecutionEnvironment implements WatchedEnvironment {
       outcome: { ok: false, error: timedOut(running.requestId, timeoutSeconds) },
       // Lambda reports a timed-out invocation's duration as the timeout itself.
       durationMs: timeoutSeconds * 1000,
-      maxMemoryUsedMB: this.maxMemoryUsedMB,
+      maxMemoryUsedMB: this.recordMemory(Atomics.load(this.heartbeatCounter, 1)),
       ended: 'timeout',
     });
     void this.terminate();

@@ -26,7 +26,7 @@ export interface WatchedEnvironment {
   endForMemory(usedMB: number): void;
 }
 
-/** What the watchdog knows of a busy environment: the process's memory when it was first sampled busy. */
+/** Baseline of a busy environment: the process's memory when its event loop last turned. */
 interface BusyEntry {
   baselineBytes: number;
   /** The heartbeat at the last sample. */

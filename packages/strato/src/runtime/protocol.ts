@@ -19,7 +19,11 @@ export interface EnvironmentInit {
   readonly memoryLimitInMB: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
-  /** One Int32 that the worker raises each time it checks its memory, so the main thread sees a blocked event loop. */
+  /**
+   * Two Int32 values the worker updates each time it checks its memory: a
+   * counter, so the main thread sees a blocked event loop, and the peak
+   * memory used in MB, for the REPORT of an invocation that timed out.
+   */
   readonly heartbeat: SharedArrayBuffer;
   /** Every environment variable the function sees; nothing of the host's is added. */
   readonly environment: Readonly<Record<string, string>>;

@@ -89,8 +89,8 @@ export class WorkerFactory {
       execArgv: [],
       stdout: true,
       stderr: true,
-      // NOTE: this limits the V8 heap only. Buffers and other memory outside
-      // the heap do not count, so a function can use more than its memory size.
+      // This limits the V8 heap only. The bootstrap and the memory watchdog
+      // enforce the memory size on Buffers and other memory outside the heap.
       resourceLimits: { maxOldGenerationSizeMb: memoryMB },
     });
 

@@ -27,7 +27,7 @@ async function assertOutOfMemory(mode: string): Promise<void> {
   const durationMs = Number(/\tDuration: ([\d.]+) ms/.exec(report ?? '')?.[1]);
   assert.ok(durationMs < 20_000, report);
 
-  // Only that environment ended: the function starts a new one, and other functions keep answering.
+  // Only that environment ended: the function starts a new one, and other functions still respond.
   assert.deepEqual(payloadOf(await harness.runtime.invoke(bufferHog, {})), { count: 1 });
   assert.equal((await harness.runtime.invoke(other, {})).ok, true);
 }
@@ -43,4 +43,15 @@ test('Buffers kept in a synchronous loop end in Runtime.OutOfMemory', async () =
 test('Buffers no longer referenced do not count', async () => {
   const fn = fixtureFunction('buffer-churn', { handler: 'buffer-hog.handler', memory: 128, timeout: 20 });
   assert.deepEqual(payloadOf(await harness.runtime.invoke(fn, { mode: 'churn' })), { count: 1 });
+});
+
+test('timeout REPORT counts Buffer memory', async () => {
+  const fn = fixtureFunction('buffer-hold', { handler: 'buffer-hog.handler', memory: 256, timeout: 1 });
+  const result = await harness.runtime.invoke(fn, { mode: 'hold' });
+
+  assert.equal(!result.ok && result.error.errorType, 'Sandbox.Timedout');
+  const report = harness.logsOf(fn).find((line) => line.startsWith(`REPORT RequestId: ${result.requestId}\t`));
+  assert.ok(report?.endsWith('\tStatus: timeout'), report);
+  const usedMB = Number(/\tMax Memory Used: (\d+) MB/.exec(report ?? '')?.[1]);
+  assert.ok(usedMB >= 50, report);
 });

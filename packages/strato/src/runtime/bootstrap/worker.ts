@@ -29,6 +29,10 @@ const EXIT_UNHANDLED_REJECTION = 128;
 const MEMORY_CHECK_INTERVAL_MS = 20;
 const BYTES_PER_MB = 1024 * 1024;
 
+/** Slots of the heartbeat array shared with the main thread (see `EnvironmentInit.heartbeat`). */
+const HEARTBEAT_COUNT = 0;
+const HEARTBEAT_PEAK_MB = 1;
+
 /** Exit code of a runtime ended for its memory, as after the kernel's SIGKILL (128 + 9). */
 const EXIT_OUT_OF_MEMORY = 137;
 
@@ -38,7 +42,7 @@ const send = (message: WorkerToMain) => port.postMessage(message);
 let config: EnvironmentInit;
 let handler: Handler;
 let memoryLimitBytes = Number.POSITIVE_INFINITY;
-let heartbeat: Int32Array<ArrayBufferLike> = new Int32Array(1);
+let heartbeat: Int32Array<ArrayBufferLike> = new Int32Array(2);
 
 /**
  * Checks the memory while init or an invocation runs. It re-arms itself only
@@ -90,7 +94,7 @@ async function init(message: EnvironmentInit): Promise<void> {
     const module = (await import(pathToFileURL(message.bundleFile).href)) as Record<string, unknown>;
     handler = findHandler(module, message.handlerExport);
     initializing = false;
-    if (exceedsMemory()) return;
+    if (memoryUsedBytes() > memoryLimitBytes && outOfMemoryAfterGarbageCollection()) return;
     send({ type: 'ready' });
   } catch (error) {
     initializing = false;
@@ -158,8 +162,9 @@ function respond(requestId: string, outcome: { ok: true; payload: string } | { o
   updatePortRef();
 
   const durationMs = performance.now() - current.startedAt;
-  if (exceedsMemory()) return;
-  send({ type: 'result', requestId, outcome, durationMs, memoryUsedMB: memoryUsedMB(), exiting });
+  const usedBytes = memoryUsedBytes();
+  if (usedBytes > memoryLimitBytes && outOfMemoryAfterGarbageCollection()) return;
+  send({ type: 'result', requestId, outcome, durationMs, memoryUsedMB: toMB(usedBytes), exiting });
   current = undefined;
 }
 
@@ -190,33 +195,36 @@ function memoryUsedBytes(): number {
   return heap.total_heap_size + heap.external_memory;
 }
 
-function memoryUsedMB(): number {
-  return Math.ceil(memoryUsedBytes() / BYTES_PER_MB);
+function toMB(bytes: number): number {
+  return Math.ceil(bytes / BYTES_PER_MB);
 }
 
 function checkMemory(): void {
   if (!current && !initializing) return;
-  // Tells the main thread's watchdog that this event loop turns.
-  Atomics.add(heartbeat, 0, 1);
-  if (exceedsMemory()) return;
+  const usedBytes = memoryUsedBytes();
+
+  // Tells the main thread's watchdog that this event loop turns, and the peak usage for a REPORT after a timeout.
+  Atomics.add(heartbeat, HEARTBEAT_COUNT, 1);
+  if (toMB(usedBytes) > Atomics.load(heartbeat, HEARTBEAT_PEAK_MB)) Atomics.store(heartbeat, HEARTBEAT_PEAK_MB, toMB(usedBytes));
+
+  if (usedBytes > memoryLimitBytes && outOfMemoryAfterGarbageCollection()) return;
   memoryTimer.refresh();
 }
 
 /**
- * Ends the runtime when its memory passes the memory size, as the kernel
- * kills a Lambda runtime over its limit, and returns true then. Garbage is
- * collected first, so only memory still in use counts.
+ * Collects garbage, so that only memory still in use counts, and ends the
+ * runtime when its memory still passes the memory size, as the kernel kills
+ * a Lambda runtime over its limit.
  * NOTE: the V8 heap limit of the worker covers the heap alone. This check
  * covers Buffers too, but only when the event loop turns (timers, the end
  * of an invocation). A synchronous loop is left to the main thread's watchdog.
  */
-function exceedsMemory(): boolean {
-  if (memoryUsedBytes() <= memoryLimitBytes) return false;
+function outOfMemoryAfterGarbageCollection(): boolean {
   collectGarbage();
   const usedBytes = memoryUsedBytes();
   if (usedBytes <= memoryLimitBytes) return false;
 
-  send({ type: 'out-of-memory', memoryUsedMB: Math.ceil(usedBytes / BYTES_PER_MB) });
+  send({ type: 'out-of-memory', memoryUsedMB: toMB(usedBytes) });
   process.exit(EXIT_OUT_OF_MEMORY);
 }
 
