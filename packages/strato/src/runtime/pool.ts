@@ -320,8 +320,7 @@ export class FunctionPool {
     const initError = await environment.start(requestId);
     if (environment instanceof ExecutionEnvironment) this.options.workers.replenish(this.fn.memoryMB);
     if (initError) {
-      const timedOut = environment instanceof ExecutionEnvironment && environment.initTimedOut;
-      return { error: initError, initDurationMs: environment.initDurationMs, timedOut };
+      return { error: initError, initDurationMs: environment.initDurationMs, timedOut: environment.initTimedOut };
     }
     environment.state = 'busy';
     return pooled;
@@ -363,6 +362,7 @@ export class FunctionPool {
       accountId: this.options.accountId,
       router: this.options.router,
       log: this.options.log,
+      initLimitMs: this.options.initLimitMs,
       onEnded: (ended) => this.ended(ended),
     });
   }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { FunctionModel } from '../../model/index.ts';
 import { debug } from '../../observe/logger.ts';
 import type { ResourceRouter } from '../channel.ts';
-import { forwardLines, newLogStreamName, type EnvironmentState, type InvocationOutcome, type InvocationRecord } from '../environment.ts';
+import { forwardLines, INIT_LIMIT_MS, newLogStreamName, type EnvironmentState, type InvocationOutcome, type InvocationRecord } from '../environment.ts';
 import { lambdaEnvironment, logGroupName } from '../env-vars.ts';
 import { responseTooLarge, runtimeExited, timedOut } from '../errors.ts';
 import { timeoutLine } from '../log-lines.ts';
@@ -34,6 +34,8 @@ export interface ProcessEnvironmentOptions {
   readonly router?: ResourceRouter;
   /** Receives every log line of this environment. */
   readonly log: (line: string) => void;
+  /** Limit of the init phase in milliseconds; tests shorten it. @default 10000 */
+  readonly initLimitMs?: number;
   /** Called once when the environment has ended, for whatever reason. */
   readonly onEnded: (environment: ProcessEnvironment) => void;
 }
@@ -52,6 +54,8 @@ export class ProcessEnvironment {
   initDurationMs = 0;
   /** True until the first invocation has been reported, which carries the init duration. */
   coldStart = true;
+  /** True when init ran past its limit and the function timeout: the first request then logs a timeout. */
+  initTimedOut = false;
   readonly logStreamName: string;
   readonly tempDir: string;
 
@@ -86,16 +90,19 @@ export class ProcessEnvironment {
    * Starts the runtime process and waits until it polls for its first
    * invocation, for the request that caused the cold start. Resolves with
    * the init error when it failed; the environment has then ended. The init
-   * phase counts against that request's timeout, as for worker environments.
+   * phase has its own limit, as for worker environments (see
+   * `ExecutionEnvironment.start`).
    */
   async start(requestId: string): Promise<FunctionError | undefined> {
     const { timeoutSeconds } = this.options.fn;
+    const giveUpMs = Math.max(this.options.initLimitMs ?? INIT_LIMIT_MS, timeoutSeconds * 1000);
     const settled = new Promise<FunctionError | undefined>((resolve) => {
       const timer = setTimeout(() => {
-        this.options.log(timeoutLine(requestId, timeoutSeconds));
+        this.initDurationMs = performance.now() - this.createdAt;
+        this.initTimedOut = true;
         this.settleStart(timedOut(requestId, timeoutSeconds));
         void this.terminate();
-      }, timeoutSeconds * 1000);
+      }, giveUpMs);
       this.startSettled = (error) => {
         clearTimeout(timer);
         resolve(error);
