@@ -55,3 +55,9 @@ test('timeout REPORT counts Buffer memory', async () => {
   const usedMB = Number(/\tMax Memory Used: (\d+) MB/.exec(report ?? '')?.[1]);
   assert.ok(usedMB >= 50, report);
 });
+
+test('handler sees no global gc', async () => {
+  // The first environment of the run sets the flag that exposes `gc`; a later one must not see it.
+  const fn = fixtureFunction('global-gc', { handler: 'global-gc.handler' });
+  assert.equal(payloadOf(await harness.runtime.invoke(fn, {})), 'undefined');
+});

@@ -58,6 +58,8 @@ let initializing = false;
  */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
+// The flag is the process's: left on, workers booted later would get a global `gc`, which Lambda handlers lack.
+setFlagsFromString('--no-expose-gc');
 
 /** The invocation in progress, if any. */
 let current: { requestId: string; startedAt: number; settled: boolean } | undefined;
