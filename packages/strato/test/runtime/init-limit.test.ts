@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 
 import { fixtureFunction, payloadOf, startRuntime } from './helpers.ts';
 
-// Lambda's init phase is limited to 10 seconds, apart from the function timeout; an init over it is
+// Lambda's init phase is limited to 10 seconds, apart from the function timeout. An init over it is
 // retried at the first invocation under the function timeout.
 // @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html ("Init phase")
 const harness = startRuntime();

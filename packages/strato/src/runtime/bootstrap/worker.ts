@@ -191,7 +191,12 @@ function failAndExit(label: string, thrown: unknown, error: FunctionError, exitC
   process.exit(exitCode);
 }
 
-/** Estimates the environment's memory from its V8 heap and external memory (Buffers, ArrayBuffers); Lambda counts the whole sandbox. */
+/**
+ * Estimates the environment's memory from its V8 heap and external memory
+ * (Buffers, ArrayBuffers). Lambda counts the whole sandbox.
+ * NOTE: memory that native addons allocate themselves (image libraries,
+ * database drivers) is not external memory, so it does not count here.
+ */
 function memoryUsedBytes(): number {
   const heap = getHeapStatistics();
   return heap.total_heap_size + heap.external_memory;
