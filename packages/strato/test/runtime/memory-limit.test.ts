@@ -61,3 +61,17 @@ test('handler sees no global gc', async () => {
   const fn = fixtureFunction('global-gc', { handler: 'global-gc.handler' });
   assert.equal(payloadOf(await harness.runtime.invoke(fn, {})), 'undefined');
 });
+
+test('busy neighbor survives a synchronous memory overrun', async () => {
+  const hog = fixtureFunction('buffer-hog-beside', { handler: 'buffer-hog.handler', memory: 128, timeout: 20 });
+  const neighbor = fixtureFunction('sleep-beside', { handler: 'sleep.handler', memory: 128, timeout: 20 });
+
+  // The neighbor is busy (waiting on a timer) during the whole overrun, so the watchdog samples two busy environments.
+  const sleeping = harness.runtime.invoke(neighbor, { ms: 1500 });
+  const hogResult = await harness.runtime.invoke(hog, { mode: 'sync' });
+  const sleepResult = await sleeping;
+
+  assert.equal(!hogResult.ok && hogResult.error.errorType, 'Runtime.OutOfMemory');
+  assert.equal(sleepResult.ok, true);
+  assert.equal((await harness.runtime.invoke(other, {})).ok, true);
+});
