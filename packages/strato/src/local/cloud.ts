@@ -27,6 +27,7 @@ import { createQueueHandler, QueueEngine } from './queues/index.ts';
 import { createResourceRouter } from './router/index.ts';
 import { Scheduler } from './schedules/index.ts';
 import { SiteServer, type SiteRuntimeConfig } from './sites/index.ts';
+import { lockStateDir } from './state-lock.ts';
 import { createStreamHandler, StreamEngine } from './streams/index.ts';
 import { TableStreams } from './table-streams/index.ts';
 import { createTableStore, type TableStore } from './tables/index.ts';
@@ -78,6 +79,7 @@ export class LocalCloud {
     readonly parts: LocalCloudParts,
     private readonly routerSlot: RouterSlot,
     readonly logger: Logger,
+    private readonly unlock: () => void,
   ) {}
 
   /** Starts every part for the application and resolves once the gateway listens. */
@@ -85,6 +87,7 @@ export class LocalCloud {
     const { app } = options;
     const stateDir = path.resolve(options.stateDir ?? path.join(app.root, '.strato'));
     mkdirSync(stateDir, { recursive: true });
+    const unlock = lockStateDir(stateDir);
     const logger = createLogger({ level: options.logLevel, sink: options.logSink });
     const model: CurrentModel = { app };
 
@@ -113,10 +116,11 @@ export class LocalCloud {
       opened.mappings!.start();
     } catch (error) {
       await closeParts(opened);
+      unlock();
       throw error;
     }
 
-    const cloud = new LocalCloud(model, stateDir, opened as LocalCloudParts, routerSlot, logger);
+    const cloud = new LocalCloud(model, stateDir, opened as LocalCloudParts, routerSlot, logger, unlock);
     logger.info('Local cloud of "%s" is ready: API %s, state in %s', app.name, cloud.url, stateDir);
     const { auth } = cloud.parts;
     if (auth) logger.info('User pool %s, app client %s, SDK endpoint %s', auth.pool.poolId, auth.pool.clientId, auth.pool.endpoint);
@@ -176,7 +180,10 @@ export class LocalCloud {
 
   /** Stops the gateway, waits for deliveries in flight, ends every environment and closes the databases. */
   stop(): Promise<void> {
-    this.stopped ??= closeParts(this.parts).then(() => this.logger.verbose('Local cloud of "%s" stopped.', this.model.app.name));
+    this.stopped ??= closeParts(this.parts).then(() => {
+      this.unlock();
+      this.logger.verbose('Local cloud of "%s" stopped.', this.model.app.name);
+    });
     return this.stopped;
   }
 }
