@@ -56,10 +56,20 @@ let initializing = false;
  * Buffers no longer referenced do not count. V8 exposes `gc` only to
  * contexts created after the flag is set.
  */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-// The flag is the process's: left on, workers booted later would get a global `gc`, which Lambda handlers lack.
-setFlagsFromString('--no-expose-gc');
+const collectGarbage = obtainGarbageCollector();
+
+function obtainGarbageCollector(): (() => void) | undefined {
+  // The flag is the process's: left on, workers booted later would get a global `gc`, which Lambda handlers lack.
+  // A worker booting at the same moment may turn it off between the two steps, so try again, and without it
+  // the memory check counts unreferenced Buffers too rather than ending the environment on boot.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
+    setFlagsFromString('--no-expose-gc');
+    if (gc) return gc;
+  }
+  return undefined;
+}
 
 /** The invocation in progress, if any. */
 let current: { requestId: string; startedAt: number; settled: boolean } | undefined;
@@ -227,7 +237,7 @@ function checkMemory(): void {
  * of an invocation). A synchronous loop is left to the main thread's watchdog.
  */
 function outOfMemoryAfterGarbageCollection(): boolean {
-  collectGarbage();
+  collectGarbage?.();
   const usedBytes = memoryUsedBytes();
   if (usedBytes <= memoryLimitBytes) return false;
 
