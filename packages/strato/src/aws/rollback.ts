@@ -1,6 +1,7 @@
 import { LambdaClient, ListAliasesCommand, ListFunctionsCommand, ListVersionsByFunctionCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 
 import type { AppModel } from '../model/index.ts';
+import { requireCredentials } from './credentials.ts';
 
 export interface RollbackOptions {
   readonly service: string;
@@ -29,6 +30,7 @@ export async function rollback(model: AppModel, options: RollbackOptions): Promi
     throw new Error(`Service "${options.service}" is not in the application; use one of ${model.services.map((s) => s.name).join(', ')}.`);
   }
 
+  if (!options.client) await requireCredentials();
   const client = options.client ?? new LambdaClient({ region: options.region });
   const deployed = await findServiceFunctions(client, `${model.name}-${options.stage}-${service.name}`);
   if (deployed.length === 0) {

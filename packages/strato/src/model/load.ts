@@ -36,11 +36,12 @@ export async function loadApp(dir: string, options: LoadOptions = {}): Promise<A
   } catch (error) {
     throw new ModelError([{ path: CONFIG_FILE, message: `loading ${file} failed: ${describeLoadError(error, file)}`, fix: 'Fix the error in the config file; the stack above names the line.' }]);
   }
-  if (module.default === undefined || module.default === null || typeof module.default !== 'object') {
-    const found = module.default === undefined ? 'no default export' : `a default export of type ${typeof module.default}`;
+  const config = defaultExportOf(module);
+  if (config === undefined || config === null || typeof config !== 'object') {
+    const found = config === undefined ? 'no default export' : `a default export of type ${typeof config}`;
     throw new ModelError([{ path: CONFIG_FILE, message: `the file has ${found}.`, fix: 'End it with `export default defineApp({ ... })`.' }]);
   }
-  const app = resolveApp(module.default, root);
+  const app = resolveApp(config as AppConfig, root);
 
   if (options.checkExports ?? true) {
     // Imported here because the runtime's bundler is heavier than the model, which tests also load alone.
@@ -56,4 +57,15 @@ function describeLoadError(error: unknown, file: string): string {
   if (!(error instanceof Error)) return String(error);
   const place = error.stack?.split('\n').find((line) => line.includes(file));
   return place ? `${error.message} (${place.trim().replace(/^at /, '')})` : error.message;
+}
+
+/**
+ * Returns the config's default export. In a folder whose package.json is not
+ * `"type": "module"`, the file loads as CommonJS and the export arrives one
+ * level deeper, as `default.default`.
+ */
+function defaultExportOf(module: { default?: unknown }): unknown {
+  const value = module.default;
+  const nested = value && typeof value === 'object' && '__esModule' in value && 'default' in value ? (value as { default: unknown }).default : undefined;
+  return nested ?? value;
 }

@@ -89,3 +89,10 @@ test('non-object default export is reported', async () => {
   const { loadApp } = await import('../../src/model/index.ts');
   await assert.rejects(loadApp(path.join(import.meta.dirname, '../fixtures/number-config')), /has a default export of type number.*defineApp/);
 });
+
+test('config in a CommonJS package loads', async () => {
+  const { loadApp } = await import('../../src/model/index.ts');
+  const app = await loadApp(path.join(import.meta.dirname, '../fixtures/commonjs-config'));
+  assert.equal(app.name, 'commonjs');
+  assert.equal(app.functions[0]!.id, 'api.hello');
+});
