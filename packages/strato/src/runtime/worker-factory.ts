@@ -94,6 +94,12 @@ export class WorkerFactory {
       resourceLimits: { maxOldGenerationSizeMb: memoryMB },
     });
 
+    // A worker's uncaught error is emitted on it, and an 'error' event with no listener would end the local cloud.
+    // This listener stays: the environment adds its own once it takes the worker, and an idle spare that fails
+    // exits, which the environment's init then reports.
+    let bootError: Error | undefined;
+    worker.on('error', (error: Error) => { bootError ??= error; });
+
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerToMain) => {
         if (message.type !== 'booted') return;
@@ -101,7 +107,10 @@ export class WorkerFactory {
         worker.off('exit', onExit);
         resolve(worker);
       };
-      const onExit = (code: number) => reject(new Error(`The execution environment's worker exited with code ${code} while it booted.`));
+      const onExit = (code: number) => {
+        const reason = bootError ? `: ${bootError.message}` : '';
+        reject(new Error(`The execution environment's worker exited with code ${code} while it booted${reason}.`));
+      };
       worker.on('message', onMessage);
       worker.once('exit', onExit);
     });
