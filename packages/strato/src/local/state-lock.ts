@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
-/** Thrown when another running local cloud holds the state folder. */
+/** Thrown when another running local cloud uses the state folder. */
 export class StateDirInUseError extends Error {
   constructor(readonly stateDir: string, readonly pid: number) {
     super(`The state folder ${stateDir} is in use by another local cloud (process ${pid}). ` +
