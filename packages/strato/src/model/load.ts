@@ -34,7 +34,7 @@ export async function loadApp(dir: string, options: LoadOptions = {}): Promise<A
   try {
     module = (await tsImport(url, import.meta.url)) as { default?: AppConfig };
   } catch (error) {
-    throw new ModelError([{ path: CONFIG_FILE, message: `loading ${file} failed: ${describeLoadError(error, file)}`, fix: 'Fix the error in the config file; the stack above names the line.' }]);
+    throw new ModelError([{ path: CONFIG_FILE, message: `loading ${file} failed: ${describeLoadError(error, file)}`, fix: 'Fix the error at the file and line the message names.' }]);
   }
   const config = defaultExportOf(module);
   if (config === undefined || config === null || typeof config !== 'object') {

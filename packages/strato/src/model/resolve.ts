@@ -18,8 +18,10 @@ export function resolveApp(config: AppConfig, root: string): AppModel {
   const problems: ModelProblem[] = [];
   const report: Report = (place, message, fix) => problems.push({ path: place, message, fix });
 
-  if (typeof config?.name !== 'string' || !NAME_PATTERN.test(config.name)) {
-    report('name', `"${String(config?.name)}" is not a valid application name.`, 'Use lower case letters, digits and dashes, starting with a letter.');
+  if (config?.name === undefined) {
+    report('name', 'the application name is missing.', 'Set `name`, such as `name: "photo-sharing"`: lower case letters, digits and dashes.');
+  } else if (typeof config.name !== 'string' || !NAME_PATTERN.test(config.name)) {
+    report('name', `"${String(config.name)}" is not a valid application name.`, 'Use lower case letters, digits and dashes, starting with a letter.');
   }
   const bus: BusModel = { kind: 'bus', id: 'bus', service: '', name: 'bus', physicalName: `${config?.name}-bus`, envVar: 'STRATO_BUS' };
 

@@ -96,3 +96,8 @@ test('config in a CommonJS package loads', async () => {
   assert.equal(app.name, 'commonjs');
   assert.equal(app.functions[0]!.id, 'api.hello');
 });
+
+test('missing application name is named', () => {
+  const problems = problemsOf({ services: { web: {} } } as unknown as AppConfig);
+  assert.ok(problems.includes('name: the application name is missing.'), problems.join('\n'));
+});
