@@ -132,12 +132,12 @@ test('like without sign-in is unauthorized', async () => {
   assert.equal(status, 401);
 });
 
-test('invalid photo id is rejected', async () => {
+test('malformed photo id is not found', async () => {
   const { status, body } = await post('/photos/not-a-photo/views');
 
-  assert.equal(status, 400);
-  assert.equal(body.error, 'InvalidPhotoId');
-  assert.match(String(body.message), /"not-a-photo" is not a photo id/);
+  assert.equal(status, 404);
+  assert.equal(body.error, 'PhotoNotFound');
+  assert.match(String(body.message), /No photo has the id "not-a-photo"/);
 });
 
 test('unknown photo is not found', async () => {
