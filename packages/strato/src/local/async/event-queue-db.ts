@@ -2,7 +2,8 @@
  * The durable store of asynchronous invocations, in one SQLite file: events
  * waiting for delivery or a retry, and events whose delivery failed for good.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 export interface PendingRow {
   readonly id: number;
@@ -77,10 +78,7 @@ export class EventQueueDb {
   private readonly deleteFailed: Database.Statement<[number]>;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    // WAL with NORMAL sync: a committed event survives a killed process; a power cut may lose the last commits.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openDurableDatabase(file);
     this.db.exec(SCHEMA);
     // Deliveries that were running when the previous process stopped start again.
     this.db.exec('UPDATE pending SET inFlight = 0 WHERE inFlight = 1');

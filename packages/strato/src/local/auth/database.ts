@@ -3,10 +3,10 @@
  * id, signing key), users, group memberships, one-time codes, sign-in
  * sessions (one per refresh token) and the captured messages.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 export const DATABASE_FILE = 'user-pool.sqlite';
 
@@ -153,12 +153,7 @@ export class UserPoolDatabase {
   readonly selectMessagesOf: Database.Statement<[string], MessageRow>;
 
   constructor(stateDir: string) {
-    mkdirSync(stateDir, { recursive: true });
-    this.#db = new Database(path.join(stateDir, DATABASE_FILE));
-    // WAL keeps readers beside the writer; NORMAL keeps every commit through a
-    // crash of the process, the failure the local cloud must survive.
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openDurableDatabase(path.join(stateDir, DATABASE_FILE));
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
     addMissingColumns(this.#db);

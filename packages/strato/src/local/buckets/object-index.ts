@@ -3,7 +3,8 @@
  * BLOBs of their UTF-8 bytes, so SQLite's byte comparison gives S3's listing
  * order (UTF-8 binary order) and range scans serve prefixes.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 export interface IndexRow {
   readonly key: Buffer;
@@ -52,10 +53,7 @@ export class ObjectIndex {
   private readonly selectChanges: Database.Statement<[], { id: number; change: string }>;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    // WAL lets readers run beside the single writer; NORMAL sync survives a killed process (not a power cut).
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openDurableDatabase(file);
     this.db.exec(SCHEMA);
 
     this.selectOne = this.db.prepare(`SELECT ${COLUMNS} FROM objects WHERE bucket = ? AND key = ?`);

@@ -3,7 +3,8 @@
  * one delivery per matched rule target waiting for its first attempt or a
  * retry, and the dead letters of targets that kept failing.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 /** A target of a rule, as a delivery stores it. */
 export type TargetRef = { readonly kind: 'function'; readonly functionId: string } | { readonly kind: 'queue'; readonly queueId: string };
@@ -98,10 +99,7 @@ export class BusDb {
   private putsSincePrune = 0;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    // WAL keeps a committed write through a crash of the process; NORMAL skips the fsync on every commit.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openDurableDatabase(file);
     this.db.exec(SCHEMA);
 
     // Deliveries that were in flight when the previous process stopped are due again (at least once).

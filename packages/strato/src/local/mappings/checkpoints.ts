@@ -4,10 +4,10 @@
  * succeeded or was given up. A restarted mapping resumes after it, so a batch
  * that was being processed when the process died is delivered again.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 export const DATABASE_FILE = 'mappings.sqlite';
 
@@ -29,11 +29,7 @@ export class CheckpointStore {
   readonly #deleteShard: Database.Statement<[string, string]>;
 
   constructor(stateDir: string) {
-    mkdirSync(stateDir, { recursive: true });
-    this.#db = new Database(path.join(stateDir, DATABASE_FILE));
-    // WAL with NORMAL keeps every commit through a crash of the process.
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openDurableDatabase(path.join(stateDir, DATABASE_FILE));
     this.#db.exec(SCHEMA);
     this.#select = this.#db.prepare('SELECT lane, lane_count, position FROM checkpoints WHERE mapping = ? AND shard = ?');
     this.#upsert = this.#db.prepare('INSERT OR REPLACE INTO checkpoints (mapping, shard, lane, lane_count, position) VALUES (?, ?, ?, ?, ?)');

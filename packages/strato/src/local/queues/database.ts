@@ -6,10 +6,10 @@
  * time and its receive count, so a restart needs no recovery step: a message
  * that was in flight when the process died becomes visible when its timeout ends.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 export const DATABASE_FILE = 'queues.sqlite';
 
@@ -98,12 +98,7 @@ export class QueueDatabase {
   readonly deleteExpiredDeduplication: Database.Statement<[number]>;
 
   constructor(stateDir: string) {
-    mkdirSync(stateDir, { recursive: true });
-    this.#db = new Database(path.join(stateDir, DATABASE_FILE));
-    // WAL lets readers run beside a writer; NORMAL keeps every commit through a
-    // crash of the process, which is the failure the local cloud must survive.
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openDurableDatabase(path.join(stateDir, DATABASE_FILE));
     // A larger page cache keeps the index pages that sends and receives touch in memory as a backlog grows past SQLite's 2 MiB default.
     this.#db.pragma('cache_size = -65536');
     this.#db.exec(SCHEMA);

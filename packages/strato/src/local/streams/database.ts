@@ -4,10 +4,10 @@
  * the position, so a scan in position order finds the first record at or
  * after a time.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite.ts';
 
 export const DATABASE_FILE = 'streams.sqlite';
 
@@ -57,12 +57,7 @@ export class StreamDatabase {
   readonly deleteBefore: Database.Statement<[number, number]>;
 
   constructor(stateDir: string) {
-    mkdirSync(stateDir, { recursive: true });
-    this.#db = new Database(path.join(stateDir, DATABASE_FILE));
-    // WAL lets readers run beside a writer; NORMAL keeps every commit through a
-    // crash of the process, which is the failure the local cloud must survive.
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openDurableDatabase(path.join(stateDir, DATABASE_FILE));
     // A larger page cache keeps the b-tree pages that appends touch in memory as the log grows past SQLite's 2 MiB default.
     this.#db.pragma('cache_size = -65536');
     this.#db.exec(SCHEMA);

@@ -5,11 +5,11 @@
  * which is the byte order DynamoDB uses for string sort keys, and it compares
  * numbers by value, which is DynamoDB's order for number sort keys.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
+import { openDurableDatabase } from '../sqlite.ts';
 import type { KeyValue } from './types.ts';
 
 export const DATABASE_FILE = 'tables.sqlite';
@@ -89,12 +89,7 @@ export class TableDatabase {
   readonly selectExpired: Database.Statement<[number, number], ExpiredRow>;
 
   constructor(stateDir: string) {
-    mkdirSync(stateDir, { recursive: true });
-    this.#db = new Database(path.join(stateDir, DATABASE_FILE));
-    // WAL lets readers run beside a writer; NORMAL keeps every commit through a
-    // crash of the process, which is the failure the local cloud must survive.
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openDurableDatabase(path.join(stateDir, DATABASE_FILE));
     this.#db.exec(SCHEMA);
     const columns = this.#db.prepare('SELECT name FROM pragma_table_info(\'items\')').pluck().all() as string[];
     if (!columns.includes('expires_at')) this.#db.exec(EXPIRY_COLUMN);
