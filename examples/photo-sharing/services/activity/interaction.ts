@@ -64,7 +64,7 @@ export function photoNotFound(photoId: string): APIGatewayProxyStructuredResultV
   return json(404, { error: 'PhotoNotFound', message: `No photo has the id "${photoId}", or it is not ready yet. Use the id of a photo in GET /feed.` });
 }
 
-/** An id of the wrong form names no photo, so it gets the same 404 as an unknown one, as GET /photos/{id} answers. */
+/** An id of the wrong form names no photo, so it gets the same 404 as an unknown one, as GET /photos/{id} returns. */
 export function invalidPhotoId(event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 {
   return photoNotFound(event.pathParameters?.id ?? '');
 }

@@ -18,7 +18,7 @@ export const CONFIG_PATH = '/strato-config.json';
 export async function loadConfig(): Promise<SiteConfig> {
   const response = await fetch(CONFIG_PATH, { cache: 'no-cache' });
   if (!response.ok) {
-    throw new Error(`${CONFIG_PATH} answered HTTP ${response.status}. Serve the page with \`strato dev\` or a Strato deployment, which provide it.`);
+    throw new Error(`${CONFIG_PATH} returned HTTP ${response.status}. Serve the page with \`strato dev\` or a Strato deployment, which provide it.`);
   }
   const config = (await response.json()) as SiteConfig;
   if (typeof config.region !== 'string' || typeof config.apiUrl !== 'string') {

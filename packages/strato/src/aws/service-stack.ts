@@ -226,7 +226,7 @@ export class ServiceStack extends Stack {
     }
   }
 
-  /** A scheduled rule on the default bus, because it sends the `ScheduledEvent` shape that handlers receive locally. */
+  /** Adds a scheduled rule on the default bus per schedule, because such a rule sends the `ScheduledEvent` shape that handlers receive locally. */
   private addSchedules() {
     for (const schedule of this.props.service.schedules) {
       new Rule(this, `Schedule-${schedule.name}`, {

@@ -15,7 +15,7 @@ export interface SharedStackProps extends StackProps {
 }
 
 /**
- * What every service of the application shares: the event bus, the user
+ * Resources every service of the application shares: the event bus, the user
  * pool, the HTTP API that serves every service's routes, and the sites.
  * Services reach each other only through what this stack publishes.
  */

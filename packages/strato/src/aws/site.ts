@@ -38,7 +38,7 @@ export class SiteHosting extends Construct {
       autoDeleteObjects: true,
     });
 
-    // CloudFront answers 403 for a missing object in a private bucket; both map to index.html so client-side routes load.
+    // CloudFront returns 403 for a missing object in a private bucket, so both 403 and 404 map to index.html and client-side routes load.
     const fallback = site.spa
       ? [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) }))
       : [];

@@ -39,7 +39,7 @@ export interface TablePlacement {
   readonly isReplica: boolean;
 }
 
-/** An on-demand table. With several regions it is a global table: created in the primary region with a replica in each other. */
+/** Creates an on-demand table. With several regions it is a global table, created in the primary region with a replica in each other region. */
 export function createTable(scope: Construct, model: TableModel, stage: string, placement: TablePlacement): ITableV2 {
   const id = `Table-${model.name}`;
   if (placement.isReplica && placement.globalName) return TableV2.fromTableName(scope, id, placement.globalName);
@@ -95,7 +95,7 @@ export function createStream(scope: Construct, model: StreamModel, stage: string
 }
 
 /**
- * An Aurora Serverless v2 PostgreSQL cluster with the RDS Data API, so
+ * Creates an Aurora Serverless v2 PostgreSQL cluster with the RDS Data API, so
  * functions reach it over HTTPS without joining its VPC. The VPC has isolated
  * subnets only: nothing in it reaches the internet.
  */

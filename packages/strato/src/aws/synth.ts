@@ -70,7 +70,7 @@ export function buildCdkApp(model: AppModel, options: SynthOptions): { app: App;
   return { app, regions };
 }
 
-/** A service made only of sites has no stack of its own: sites are hosted by the shared stack. */
+/** Returns whether a service needs a stack of its own. A service made only of sites has none, because the shared stack hosts sites. */
 export function hasStackResources(service: ServiceModel): boolean {
   const parts = [service.functions, service.buckets, service.tables, service.databases, service.queues, service.streams];
   return parts.some((part) => part.length > 0);

@@ -71,7 +71,7 @@ export interface FunctionConfig {
   /** Maximum number of concurrent execution environments. Without it, the account limit applies. */
   readonly reservedConcurrency?: number;
   /**
-   * How asynchronous invocations of this function are retried and where their results go.
+   * Retry settings and result destinations of this function's asynchronous invocations.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
    */
   readonly async?: AsyncInvokeConfig;
@@ -119,7 +119,7 @@ export interface CorsConfig {
   readonly allowHeaders?: readonly string[];
   readonly exposeHeaders?: readonly string[];
   readonly allowCredentials?: boolean;
-  /** Seconds a browser may cache a preflight answer. */
+  /** Seconds a browser may cache a preflight response. */
   readonly maxAge?: number;
 }
 

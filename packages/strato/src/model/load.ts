@@ -28,7 +28,7 @@ export async function loadApp(dir: string, options: LoadOptions = {}): Promise<A
     throw new ModelError([{ path: CONFIG_FILE, message: `no ${CONFIG_FILE} found in ${root}.`, fix: 'Run the command in an application folder or pass its path.' }]);
   }
 
-  // A query string makes each load a fresh module, so a reload sees the edited config.
+  // A query string makes each load a fresh module, so a reload reads the edited config.
   const url = `${pathToFileURL(file).href}?load=${Date.now()}`;
   let module: { default?: AppConfig };
   try {

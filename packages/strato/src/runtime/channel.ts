@@ -29,7 +29,7 @@ export interface ResourceRouter {
 /** Key under which an execution environment exposes its channel to `strato/client`. */
 export const CHANNEL_KEY = Symbol.for('strato.channel');
 
-/** What `strato/client` finds at `globalThis[CHANNEL_KEY]` inside an execution environment. */
+/** Channel that `strato/client` finds at `globalThis[CHANNEL_KEY]` inside an execution environment. */
 export interface ClientChannel {
   call(kind: ResourceKindName, resource: string, op: string, input: unknown): Promise<unknown>;
 }

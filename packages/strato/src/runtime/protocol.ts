@@ -6,7 +6,7 @@
 import type { ResourceCall, ResourceReply } from './channel.ts';
 import type { FunctionError } from './types.ts';
 
-/** What an environment needs to load its function; sent once, right after the worker boots. */
+/** Settings an environment needs to load its function, sent once right after the worker boots. */
 export interface EnvironmentInit {
   /** Absolute path of the function's ESM bundle. */
   readonly bundleFile: string;
@@ -21,11 +21,11 @@ export interface EnvironmentInit {
   readonly logStreamName: string;
   /**
    * Two Int32 values the worker updates each time it checks its memory: a
-   * counter, so the main thread sees a blocked event loop, and the peak
+   * counter, so the main thread detects a blocked event loop, and the peak
    * memory used in MB, for the REPORT of an invocation that timed out.
    */
   readonly heartbeat: SharedArrayBuffer;
-  /** Every environment variable the function sees; nothing of the host's is added. */
+  /** Every environment variable the function receives. Nothing of the host's is added. */
   readonly environment: Readonly<Record<string, string>>;
 }
 

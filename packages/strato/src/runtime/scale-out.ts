@@ -27,7 +27,7 @@
  */
 import { availableParallelism } from 'node:os';
 
-/** The longest a request waits for a busy environment before it starts a new one. */
+/** Maximum time a request waits for a busy environment before it starts a new one. */
 export const MAX_WAIT_FOR_WARM_MS = 5;
 
 /** Environments of one function that may start at the same time. */
@@ -39,7 +39,7 @@ const SAMPLE_COUNT = 32;
 /** The median is computed again after this many new samples, not on every request. */
 const SAMPLES_PER_MEDIAN = 8;
 
-/** The recent durations of one function's invocations, as the pool sees them. */
+/** Recent durations of one function's invocations, as the pool records them. */
 export class RecentDurations {
   private readonly samples = new Float64Array(SAMPLE_COUNT);
   private count = 0;
@@ -59,7 +59,7 @@ export class RecentDurations {
     return this.count > 0 && this.median < MAX_WAIT_FOR_WARM_MS ? MAX_WAIT_FOR_WARM_MS : 0;
   }
 
-  /** The median of the recent durations in milliseconds, 0 before the first. */
+  /** Returns the median of the recent durations in milliseconds, or 0 before the first. */
   medianMs(): number {
     return this.median;
   }
